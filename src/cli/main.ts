@@ -1,0 +1,158 @@
+import { Command, CommanderError } from 'commander';
+import { UserError } from './errors.js';
+import { processServices, type Services } from './services.js';
+
+declare const __VERSION__: string;
+
+const HELP_FOOTER = `
+Examples:
+  claude-session                       start a new isolated session here
+  claude-session --name api -- --model opus
+  claude-session list                  sessions with their state
+  claude-session resume api            continue a session's conversation
+
+Environment:
+  CLAUDE_SESSION_ROOT    where sessions live (default ~/.claude-sessions)
+  CLAUDE_SESSION_CLAUDE  the Claude Code binary (default: claude on PATH)
+  CLAUDE_CONFIG_DIR      the base config to share tools from (default ~/.claude)
+
+Docs: README.md`;
+
+function build(services: Services, run: (action: () => Promise<number>) => void): Command {
+  const program = new Command('claude-session')
+    .description('Isolated, lasting, parallel Claude Code sessions that share your skills, agents and commands.')
+    .version(__VERSION__, '-V, --version')
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    .addHelpText('after', HELP_FOOTER)
+    .configureOutput({ writeOut: services.out, writeErr: services.err });
+
+  program
+    .command('new', { isDefault: true })
+    .summary('start a new session in this terminal (the default command)')
+    .description('Start a new isolated Claude Code session in this terminal; ARGS after -- go to Claude unchanged.')
+    .option('-n, --name <name>', 'a unique name to resume it by')
+    .argument('[args...]', 'arguments for Claude Code, after --')
+    .passThroughOptions()
+    .action((args: string[], options: { name?: string }) =>
+      run(async () =>
+        (await import('../session/start.js')).startNewSession(services, { name: options.name ?? null, args }),
+      ),
+    );
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('List sessions: id, name, state (running / exited / empty / broken), activity, memory, disk.')
+    .option('--json', 'print a JSON array for scripts')
+    .action((options: { json?: boolean }) =>
+      run(async () => (await import('../commands/list.js')).list(services, { json: options.json === true })),
+    );
+
+  program
+    .command('resume')
+    .description("Continue a session's conversation in its own config dir, in the directory it was started in.")
+    .argument('<session>', 'id, unique id prefix, or name')
+    .argument('[args...]', 'arguments for Claude Code, after --')
+    .passThroughOptions()
+    .action((query: string, args: string[]) =>
+      run(async () =>
+        (await import('../commands/resume.js')).resume(services, { query, args: args[0] === '--' ? args.slice(1) : args }),
+      ),
+    );
+
+  program
+    .command('show')
+    .description('Show one session in detail.')
+    .argument('<session>', 'id, unique id prefix, or name')
+    .option('--json', 'print a JSON object for scripts')
+    .action((query: string, options: { json?: boolean }) =>
+      run(async () => (await import('../commands/show.js')).show(services, { query, json: options.json === true })),
+    );
+
+  program
+    .command('login')
+    .description('Store a long-lived login token for every session (runs `claude setup-token`).')
+    .option('--stdin', 'read the token from standard input instead of running setup-token')
+    .option('--status', 'say how sessions log in now, and change nothing')
+    .option('--json', 'with --status: print JSON')
+    .action((options: { stdin?: boolean; status?: boolean; json?: boolean }) =>
+      run(async () => {
+        const commands = await import('../commands/login.js');
+        return options.status
+          ? commands.loginStatus(services, { json: options.json === true })
+          : commands.login(services, { stdin: options.stdin === true });
+      }),
+    );
+
+  program
+    .command('logout')
+    .description('Remove the token stored by `claude-session login`.')
+    .action(() => run(async () => (await import('../commands/login.js')).logout(services)));
+
+  program
+    .command('import')
+    .description("Import session dirs of the earlier shell version from ~/.claude/sessions/<uuid>/.")
+    .option('--dry-run', 'show what would be imported and change nothing')
+    .option('--json', 'print JSON')
+    .action((options: { dryRun?: boolean; json?: boolean }) =>
+      run(async () =>
+        (await import('../commands/import.js')).importLegacy(services, {
+          dryRun: options.dryRun === true,
+          json: options.json === true,
+        }),
+      ),
+    );
+
+  program
+    .command('shared')
+    .description('Show or change the protection of the shared skills, agents, commands, rules and CLAUDE.md.')
+    .argument('[action]', 'status | lock | unlock', 'status')
+    .option('--json', 'with status: print JSON')
+    .action((action: string, options: { json?: boolean }) =>
+      run(async () => {
+        if (action !== 'status' && action !== 'lock' && action !== 'unlock') {
+          throw new UserError(`unknown action "${action}" for shared: use status, lock or unlock`, 2);
+        }
+        return (await import('../commands/shared.js')).shared(services, action, options.json === true);
+      }),
+    );
+
+  return program.exitOverride();
+}
+
+export async function main(argv: string[], services: Services): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = build(services, (action) => {
+    pending = action();
+  });
+  try {
+    program.parse(argv, { from: 'user' });
+    return pending ? await pending : 0;
+  } catch (error) {
+    return report(error, services);
+  }
+}
+
+function report(error: unknown, services: Services): number {
+  if (error instanceof CommanderError) {
+    // Commander has printed its message (or the help / version text) already.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof UserError) {
+    services.err(`claude-session: ${error.message}\n`);
+    return error.exitCode;
+  }
+  services.err('claude-session: internal error (this is a bug; please report it with the lines below)\n');
+  services.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 70;
+}
+
+main(process.argv.slice(2), processServices()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = report(error, processServices());
+  },
+);

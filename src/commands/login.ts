@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError } from '../cli/errors.js';
+import type { Services } from '../cli/services.js';
+import { findClaude } from '../system/claude-binary.js';
+import { mkdirPrivate, writeFileAtomicSync } from '../system/files.js';
+import { readSecretLine } from '../system/terminal.js';
+import { resolveBase } from '../session/base.js';
+import { tokenFile } from '../session/layout.js';
+import { baseCredentialsFile, chooseLogin, readStoredToken } from '../session/login.js';
+import { ensureRoot } from '../session/prepare.js';
+
+export interface LoginOptions {
+  stdin: boolean;
+}
+
+const TOKEN = /^[A-Za-z0-9._~+/=-]{20,4096}$/;
+
+/**
+ * Stores a long-lived token for every session: runs `claude setup-token` (which prints a one-year token
+ * and writes no credentials file), then takes the token pasted back, or reads it from stdin.
+ */
+export async function login(services: Services, options: LoginOptions): Promise<number> {
+  const settings = services.settings();
+  ensureRoot(settings);
+  let token: string;
+  if (options.stdin) {
+    token = readFileSync(0, 'utf8').trim();
+  } else {
+    const claude = findClaude(services.env);
+    // A throwaway config dir: setup-token must not touch the base or any session.
+    const scratch = join(settings.root, `.login-${process.pid}`);
+    mkdirPrivate(scratch);
+    try {
+      const result = spawnSync(claude, ['setup-token'], {
+        stdio: 'inherit',
+        env: { ...services.env, CLAUDE_CONFIG_DIR: scratch, DISABLE_AUTOUPDATER: '1' },
+      });
+      if (result.error) throw new UserError(`could not run ${claude} setup-token: ${result.error.message}`);
+      if (result.status !== 0) throw new UserError(`\`claude setup-token\` failed (exit ${result.status}): nothing stored`);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    token = (await readSecretLine('Paste the token printed above: ')).trim();
+  }
+  if (!TOKEN.test(token)) {
+    throw new UserError('that does not look like a token (expected one line like sk-ant-oat01-...): nothing stored');
+  }
+  const file = tokenFile(settings.root);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileAtomicSync(file, `${token}\n`, 0o600);
+  services.out(`stored; every session now logs in with it (${file}, mode 0600)\n`);
+  return 0;
+}
+
+export async function logout(services: Services): Promise<number> {
+  const file = tokenFile(services.settings().root);
+  const had = readStoredToken(file) !== undefined;
+  rmSync(file, { force: true });
+  services.out(had ? `removed the stored token (${file})\n` : 'no stored token\n');
+  return 0;
+}
+
+export async function loginStatus(services: Services, options: { json: boolean }): Promise<number> {
+  const settings = services.settings();
+  const base = resolveBase(services.env, settings.home);
+  const strategy = chooseLogin(services.env, readStoredToken(tokenFile(settings.root)), baseCredentialsFile(base.dir));
+  const explain: Record<typeof strategy.kind, string> = {
+    environment: `sessions inherit ${'variable' in strategy ? strategy.variable : ''} from your environment`,
+    'stored-token': `sessions use the token stored by \`claude-session login\` (${tokenFile(settings.root)})`,
+    'shared-login': `sessions share your /login credentials (${'credentials' in strategy ? strategy.credentials : ''}) through a link; \`claude-session login\` is sturdier for many sessions`,
+    none: 'no login found: run `claude-session login` (or set ANTHROPIC_API_KEY)',
+  };
+  if (options.json) services.out(`${JSON.stringify({ strategy: strategy.kind, explanation: explain[strategy.kind] })}\n`);
+  else services.out(`${strategy.kind}: ${explain[strategy.kind]}\n`);
+  return 0;
+}

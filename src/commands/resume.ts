@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { UserError } from '../cli/errors.js';
+import type { Services } from '../cli/services.js';
+import { withLock } from '../system/lock.js';
+import { isAlive } from '../system/proc.js';
+import { baseOfSession } from '../session/base.js';
+import { locksDir, projectSlug, shortId } from '../session/layout.js';
+import { choosesConversation, planLaunch } from '../session/launch.js';
+import { loginEnvironment } from '../session/login.js';
+import { prepareConfigDir } from '../session/prepare.js';
+import type { SessionRecord } from '../session/record.js';
+import { resolveSession } from '../session/resolve.js';
+import { launch, launchContext, processRecordFor, recordChildProcess } from '../session/start.js';
+import { readSession, readSessions } from '../session/store.js';
+import { hasTranscriptIn } from '../session/usage.js';
+import { writeJsonAtomicSync } from '../system/files.js';
+
+export interface ResumeOptions {
+  query: string;
+  args: string[];
+}
+
+/** Continues a session's conversation in its own config dir, in the directory it was started in. */
+export async function resume(services: Services, options: ResumeOptions): Promise<number> {
+  const settings = services.settings();
+  const found = resolveSession(
+    options.query,
+    readSessions(settings.root).map((session) => ({ id: session.id, name: session.record?.name })),
+  );
+  const prepared = withLock(locksDir(settings.root), `session-${found.id}`, () => {
+    const session = readSession(settings.root, found.id);
+    const record = session.record;
+    if (!record) {
+      throw new UserError(
+        `session ${shortId(found.id)} is broken (${session.problem}): inspect ${session.paths.record}`,
+      );
+    }
+    if (record.process && isAlive(record.process)) {
+      throw new UserError(
+        `session ${label(record)} is already running (pid ${record.process.pid}): use that terminal, or end it first`,
+      );
+    }
+    if (!existsSync(record.cwd)) {
+      throw new UserError(`session ${label(record)} was started in ${record.cwd}, which no longer exists: recreate it first`);
+    }
+    const base = baseOfSession(record.base, settings.home);
+    const context = launchContext(services, base);
+    prepareConfigDir(session.paths, base, context.login);
+    const continues =
+      !choosesConversation(options.args) && hasTranscriptIn(session.paths.configDir, projectSlug(record.cwd));
+    const updated: SessionRecord = {
+      ...record,
+      claude: { path: context.claude, version: context.claudeVersion },
+      process: processRecordFor(services),
+      launches: record.launches + 1,
+      lastLaunchAt: services.now().toISOString(),
+    };
+    writeJsonAtomicSync(session.paths.record, updated);
+    const plan = planLaunch({
+      paths: session.paths,
+      id: record.id,
+      name: record.name,
+      cwd: record.cwd,
+      claude: context.claude,
+      args: continues ? ['--continue', ...options.args] : options.args,
+      loginEnv: loginEnvironment(context.login),
+    });
+    return { plan, updated, notices: context.notices, continues };
+  });
+  for (const notice of prepared.notices) services.err(`claude-session: ${notice}\n`);
+  if (!prepared.continues && !choosesConversation(options.args)) {
+    services.err(`claude-session: session ${label(prepared.updated)} has no conversation yet: starting a new one in it\n`);
+  }
+  return launch(services, prepared.plan, (pid) => recordChildProcess(settings.root, prepared.updated, pid, services));
+}
+
+function label(record: SessionRecord): string {
+  return record.name ? `"${record.name}" (${shortId(record.id)})` : shortId(record.id);
+}

@@ -1,0 +1,32 @@
+import { formatBytes, printable } from '../cli/format.js';
+import type { Services } from '../cli/services.js';
+import { resolveSession } from '../session/resolve.js';
+import { collectSessions } from './list.js';
+
+export async function show(services: Services, options: { query: string; json: boolean }): Promise<number> {
+  const view = resolveSession(options.query, collectSessions(services));
+  if (options.json) {
+    services.out(`${JSON.stringify(view, null, 2)}\n`);
+    return 0;
+  }
+  const rows: [string, string | number | null][] = [
+    ['id', view.id],
+    ['name', view.name],
+    ['state', view.state],
+    ['directory', view.cwd],
+    ['created', view.createdAt],
+    ['last activity', view.lastActivityAt],
+    ['pid', view.pid],
+    ['resident memory', view.residentBytes === null ? null : formatBytes(view.residentBytes)],
+    ['disk', formatBytes(view.diskBytes)],
+    ['claude version', view.claudeVersion],
+    ['launches', view.launches],
+    ['session dir', view.sessionDir],
+    ['config dir', view.configDir],
+    ['problem', view.problem],
+  ];
+  for (const [key, value] of rows) {
+    if (value !== null) services.out(`${`${key}:`.padEnd(17)}${printable(String(value))}\n`);
+  }
+  return 0;
+}

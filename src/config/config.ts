@@ -1,0 +1,69 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import * as v from 'valibot';
+import { UserError } from '../cli/errors.js';
+import { readFileIfExists } from '../system/files.js';
+
+export const PROTECT_POLICIES = ['readonly', 'off'] as const;
+export type ProtectPolicy = (typeof PROTECT_POLICIES)[number];
+
+const ConfigSchema = v.strictObject({
+  root: v.optional(v.pipe(v.string(), v.minLength(1))),
+  protectShared: v.optional(v.picklist(PROTECT_POLICIES)),
+});
+export type ConfigFile = v.InferOutput<typeof ConfigSchema>;
+
+/** Everything the tool needs to know about where things are, derived once at start-up. */
+export interface Settings {
+  home: string;
+  configFile: string;
+  root: string;
+  /** Whether the root came from the user (environment or config file) rather than the default. */
+  rootIsExplicit: boolean;
+  protectShared: ProtectPolicy;
+}
+
+export function configFilePath(env: NodeJS.ProcessEnv, home: string): string {
+  if (env.CLAUDE_SESSION_CONFIG) return resolve(env.CLAUDE_SESSION_CONFIG);
+  const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config');
+  return join(xdg, 'claude-sessions', 'config.json');
+}
+
+export function expandHome(path: string, home: string): string {
+  if (path === '~') return home;
+  if (path.startsWith('~/')) return join(home, path.slice(2));
+  return path;
+}
+
+export function parseConfig(text: string, path: string): ConfigFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`config file ${path} is not valid JSON (${(error as Error).message}): fix or remove it`);
+  }
+  const result = v.safeParse(ConfigSchema, json);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const where = issue ? v.getDotPath(issue) : null;
+    throw new UserError(
+      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')})`,
+    );
+  }
+  return result.output;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir()): Settings {
+  const configFile = configFilePath(env, home);
+  const text = readFileIfExists(configFile);
+  const config = text === undefined ? {} : parseConfig(text, configFile);
+  const explicitRoot = env.CLAUDE_SESSION_ROOT || config.root;
+  const root = resolve(expandHome(explicitRoot ?? '~/.claude-sessions', home));
+  return {
+    home,
+    configFile,
+    root,
+    rootIsExplicit: explicitRoot !== undefined,
+    protectShared: config.protectShared ?? 'readonly',
+  };
+}

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+
+/**
+ * Where things live under the tool's root. Pure: every path is derived from the root and a session id.
+ *
+ *   <root>/sessions/<id>/session.json            our record of the session
+ *   <root>/sessions/<id>/config/                 the session's CLAUDE_CONFIG_DIR
+ *   <root>/sessions/<id>/tmp/                    its CLAUDE_CODE_TMPDIR
+ *   <root>/sessions/<id>/claude-settings.json    settings for this session only (passed with --settings)
+ */
+export function sessionsDir(root: string): string {
+  return join(root, 'sessions');
+}
+
+export function sessionDir(root: string, id: string): string {
+  return join(sessionsDir(root), id);
+}
+
+export interface SessionPaths {
+  dir: string;
+  record: string;
+  configDir: string;
+  tmpDir: string;
+  claudeSettings: string;
+}
+
+export function sessionPaths(root: string, id: string): SessionPaths {
+  const dir = sessionDir(root, id);
+  return {
+    dir,
+    record: join(dir, 'session.json'),
+    configDir: join(dir, 'config'),
+    tmpDir: join(dir, 'tmp'),
+    claudeSettings: join(dir, 'claude-settings.json'),
+  };
+}
+
+export function locksDir(root: string): string {
+  return join(root, 'locks');
+}
+
+export function cacheDir(root: string): string {
+  return join(root, 'cache');
+}
+
+export function tokenFile(root: string): string {
+  return join(root, 'credentials', 'oauth-token');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function isSessionId(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** Claude's project folder name for a working directory: every non-alphanumeric character becomes `-`. */
+export function projectSlug(cwd: string): string {
+  return cwd.replace(/[^a-zA-Z0-9]/g, '-');
+}
+
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}

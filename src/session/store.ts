@@ -1,0 +1,41 @@
+import { readdirSync } from 'node:fs';
+import { errorCode } from '../cli/errors.js';
+import { readFileIfExists } from '../system/files.js';
+import { isSessionId, type SessionPaths, sessionPaths, sessionsDir } from './layout.js';
+import { parseRecord, type SessionRecord } from './record.js';
+
+/** A session directory as found on disk: its record, or why it could not be read. */
+export interface FoundSession {
+  id: string;
+  paths: SessionPaths;
+  record: SessionRecord | undefined;
+  problem: string | undefined;
+}
+
+export function sessionIds(root: string): string[] {
+  try {
+    return readdirSync(sessionsDir(root)).filter(isSessionId);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export function readSession(root: string, id: string): FoundSession {
+  const paths = sessionPaths(root, id);
+  let text: string | undefined;
+  try {
+    text = readFileIfExists(paths.record);
+  } catch (error) {
+    return { id, paths, record: undefined, problem: `session.json cannot be read (${errorCode(error)})` };
+  }
+  if (text === undefined) return { id, paths, record: undefined, problem: 'session.json is missing' };
+  const parsed = parseRecord(text, id);
+  return parsed.ok
+    ? { id, paths, record: parsed.record, problem: undefined }
+    : { id, paths, record: undefined, problem: parsed.problem };
+}
+
+export function readSessions(root: string): FoundSession[] {
+  return sessionIds(root).map((id) => readSession(root, id));
+}

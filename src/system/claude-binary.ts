@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { UserError } from '../cli/errors.js';
+import { readFileIfExists, writeJsonAtomicSync } from './files.js';
+
+export const INSTALL_HINT =
+  'install it with `npm install -g @anthropic-ai/claude-code` or set CLAUDE_SESSION_CLAUDE=/path/to/claude';
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** `CLAUDE_SESSION_CLAUDE` when set, else `claude` on PATH; absolute, links not resolved. */
+export function findClaude(env: NodeJS.ProcessEnv): string {
+  const explicit = env.CLAUDE_SESSION_CLAUDE;
+  if (explicit) {
+    const path = resolve(explicit);
+    if (!isExecutableFile(path)) {
+      throw new UserError(`CLAUDE_SESSION_CLAUDE=${explicit} is not an executable file: fix the path or unset it`, 127);
+    }
+    return path;
+  }
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir || !isAbsolute(dir)) continue;
+    const path = join(dir, 'claude');
+    if (isExecutableFile(path)) return path;
+  }
+  throw new UserError(`Claude Code (\`claude\`) not found on PATH: ${INSTALL_HINT}`, 127);
+}
+
+const VERSION = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b/;
+
+export function parseClaudeVersion(output: string): string | undefined {
+  return VERSION.exec(output.trim())?.[1];
+}
+
+type VersionCache = Record<string, { size: number; mtimeMs: number; ino: number; version: string }>;
+
+/**
+ * The binary's version, from a cache keyed by its real path, size, mtime and inode, so that only the
+ * first launch after an install pays for running `claude --version`. Undefined when it does not answer.
+ */
+export function claudeVersion(binary: string, cacheFile: string): string | undefined {
+  let real: string;
+  let stat: ReturnType<typeof statSync>;
+  try {
+    real = realpathSync(binary);
+    stat = statSync(real);
+  } catch {
+    return undefined;
+  }
+  let cache: VersionCache = {};
+  try {
+    cache = JSON.parse(readFileIfExists(cacheFile) ?? '{}') as VersionCache;
+  } catch {}
+  const hit = cache[real];
+  if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs && hit.ino === stat.ino) return hit.version;
+  let version: string | undefined;
+  try {
+    const out = execFileSync(binary, ['--version'], {
+      encoding: 'utf8',
+      timeout: 15_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, DISABLE_AUTOUPDATER: '1' },
+    });
+    version = parseClaudeVersion(out);
+  } catch {
+    return undefined;
+  }
+  if (version === undefined) return undefined;
+  try {
+    cache[real] = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, version };
+    writeJsonAtomicSync(cacheFile, cache);
+  } catch {}
+  return version;
+}

@@ -18,14 +18,18 @@ Environment:
 
 Docs: README.md`;
 
-function build(services: Services, run: (action: () => Promise<number>) => void): Command {
+function build(argv: string[], services: Services, run: (action: () => Promise<number>) => void): Command {
   const program = new Command('claude-session')
     .description('Isolated, lasting, parallel Claude Code sessions that share your skills, agents and commands.')
     .version(__VERSION__, '-V, --version')
     .enablePositionalOptions()
     .showSuggestionAfterError()
     .addHelpText('after', HELP_FOOTER)
-    .configureOutput({ writeOut: services.out, writeErr: services.err });
+    .configureOutput({
+      writeOut: services.out,
+      writeErr: services.err,
+      outputError: (text, write) => write(`claude-session: ${text.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+    });
 
   program
     .command('new', { isDefault: true })
@@ -35,9 +39,22 @@ function build(services: Services, run: (action: () => Promise<number>) => void)
     .argument('[args...]', 'arguments for Claude Code, after --')
     .passThroughOptions()
     .action((args: string[], options: { name?: string }) =>
-      run(async () =>
-        (await import('../session/start.js')).startNewSession(services, { name: options.name ?? null, args }),
-      ),
+      run(async () => {
+        // Claude's arguments come after `--`; a word before it is a mistyped command, not a prompt.
+        const dashes = argv.indexOf('--');
+        const stray = args.slice(0, args.length - (dashes === -1 ? 0 : argv.length - dashes - 1));
+        if (stray.length > 0) {
+          const known = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+          throw new UserError(
+            `unknown command "${stray[0]}" (commands: ${known.join(', ')}); arguments for Claude go after --`,
+            2,
+          );
+        }
+        return (await import('../session/start.js')).startNewSession(services, {
+          name: options.name ?? null,
+          args: dashes === -1 ? [] : argv.slice(dashes + 1),
+        });
+      }),
     );
 
   program
@@ -123,7 +140,7 @@ function build(services: Services, run: (action: () => Promise<number>) => void)
 
 export async function main(argv: string[], services: Services): Promise<number> {
   let pending: Promise<number> | undefined;
-  const program = build(services, (action) => {
+  const program = build(argv, services, (action) => {
     pending = action();
   });
   try {

@@ -68,6 +68,8 @@ export async function startNewSession(services: Services, options: NewOptions): 
   }
   const settings = services.settings();
   const base = resolveBase(services.env, settings.home);
+  // Checked before anything is written; checked again under the lock, where it counts.
+  if (options.name !== null) assertNameFree(settings.root, options.name);
   const context = launchContext(services, base);
   const id = randomUUID();
   const now = services.now().toISOString();

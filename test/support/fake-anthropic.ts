@@ -75,7 +75,10 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions = {}): Promi
         return;
       }
       if (rec.method !== 'POST' || pathname !== '/v1/messages') {
-        sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `fake: no route ${rec.method} ${rec.path}` } });
+        sendJson(res, 404, {
+          type: 'error',
+          error: { type: 'not_found_error', message: `fake: no route ${rec.method} ${rec.path}` },
+        });
         return;
       }
       counter += 1;
@@ -85,30 +88,62 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions = {}): Promi
       const id = `msg_fake_${String(counter).padStart(6, '0')}`;
       const inputTokens = roughTokens(rec.body);
       const outputTokens = Math.max(1, Math.ceil(text.length / 4));
-      const usage = { input_tokens: inputTokens, output_tokens: outputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+      const usage = {
+        input_tokens: inputTokens,
+        output_tokens: outputTokens,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      };
       if (field(rec.body, 'stream') !== true) {
         sendJson(res, 200, {
-          id, type: 'message', role: 'assistant', model,
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
           content: [{ type: 'text', text }],
-          stop_reason: 'end_turn', stop_sequence: null, usage,
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage,
         });
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
       const event = (name: string, data: unknown): void => {
         res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       event('message_start', {
         type: 'message_start',
         message: {
-          id, type: 'message', role: 'assistant', model, content: [],
-          stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 },
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: 1 },
         },
       });
-      event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-      event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
+      event('content_block_start', {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'text', text: '' },
+      });
+      event('content_block_delta', {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text },
+      });
       event('content_block_stop', { type: 'content_block_stop', index: 0 });
-      event('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: outputTokens } });
+      event('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: outputTokens },
+      });
       event('message_stop', { type: 'message_stop' });
       res.end();
     });

@@ -26,7 +26,8 @@ export function cleanClaudeEnv(extra: Record<string, string> = {}): NodeJS.Proce
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (/^(CLAUDE_|ANTHROPIC_)/.test(k) || k === 'CLAUDECODE' || k === 'NO_COLOR' || k === 'FORCE_COLOR') continue;
+    if (/^(CLAUDE_|ANTHROPIC_)/.test(k) || k === 'CLAUDECODE' || k === 'NO_COLOR' || k === 'FORCE_COLOR')
+      continue;
     env[k] = v;
   }
   return {
@@ -53,8 +54,9 @@ async function answersVersion(bin: string): Promise<boolean> {
 }
 
 async function npmInstallInto(prefix: string): Promise<void> {
-  // npm 11.19 refuses `--allow-scripts` in a project-scoped install (EALLOWSCRIPTS) and, with
-  // `--strict-allow-scripts` or a future default, would skip unapproved postinstalls. The
+  // npm 11.19 refuses `--allow-scripts` with `--prefix` ("not allowed in project-scoped installs",
+  // EALLOWSCRIPTS). It still runs unreviewed postinstalls with a warning, but fails them under
+  // --strict-allow-scripts (ESTRICTALLOWSCRIPTS) and says a future release will block them. The
   // documented way is the `allowScripts` field of the project's package.json. Name-only entry:
   // a pinned `pkg@version` entry never matches when omit-lockfile-registry-resolved is set.
   await writeFile(
@@ -64,8 +66,16 @@ async function npmInstallInto(prefix: string): Promise<void> {
   await execFileP(
     'npm',
     [
-      'install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock',
-      '--ignore-scripts=false', '--include=optional', '--global=false',
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      '--ignore-scripts=false',
+      '--include=optional',
+      '--global=false',
       `${REAL_CLAUDE_PACKAGE}@${REAL_CLAUDE_VERSION}`,
     ],
     { cwd: prefix, timeout: 600_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
@@ -82,7 +92,9 @@ async function install(): Promise<string> {
     await chmod(tmp, 0o755); // mkdtemp makes 0700; tests also run the binary as an unprivileged user
     await npmInstallInto(tmp);
     if (!(await answersVersion(binIn(tmp)))) {
-      throw new Error(`${REAL_CLAUDE_PACKAGE}@${REAL_CLAUDE_VERSION} installed into ${tmp} but its bin does not answer --version with ${REAL_CLAUDE_VERSION} (postinstall skipped?)`);
+      throw new Error(
+        `${REAL_CLAUDE_PACKAGE}@${REAL_CLAUDE_VERSION} installed into ${tmp} but its bin does not answer --version with ${REAL_CLAUDE_VERSION} (postinstall skipped?)`,
+      );
     }
     try {
       await rename(tmp, REAL_CLAUDE_DIR);

@@ -41,7 +41,10 @@ export interface TmuxSession {
   kill(): Promise<void>;
 }
 
-/** `code` when the program exited, `signal` (number) when a signal killed it. */
+/**
+ * `code` when the program exited, `signal` (number) when a signal killed it. tmux 3.3 does not always
+ * learn the status (seen with Claude Code's C-c C-c and "No, exit"): then both are null.
+ */
 export interface PaneExit {
   code: number | null;
   signal: number | null;
@@ -54,7 +57,10 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
   const socket = join(dir, 'sock');
   const conf = join(dir, 'tmux.conf');
   const term = opts.term ?? 'xterm-256color';
-  await writeFile(conf, `set -g remain-on-exit on\nset -g default-terminal "${term}"\nset -g history-limit 10000\nset -g status off\n`);
+  await writeFile(
+    conf,
+    `set -g remain-on-exit on\nset -g default-terminal "${term}"\nset -g history-limit 10000\nset -g status off\n`,
+  );
   const name = `cs${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   // Pane/window targets need the trailing colon: `-t =name` is looked up as a pane and fails.
   const target = `=${name}:`;
@@ -64,18 +70,29 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
 
   // The tmux client's own env becomes the new server's global environment, so give it the same env.
   const tmux = async (...args: string[]): Promise<string> => {
-    const { stdout } = await execFileP('tmux', ['-S', socket, '-f', conf, ...args], { env, encoding: 'utf8', timeout: 10_000 });
+    const { stdout } = await execFileP('tmux', ['-S', socket, '-f', conf, ...args], {
+      env,
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     return stdout;
   };
 
   const envArgs = Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
   try {
     await tmux(
-      'new-session', '-d', '-s', name,
-      '-x', String(opts.width ?? 120), '-y', String(opts.height ?? 40),
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(opts.width ?? 120),
+      '-y',
+      String(opts.height ?? 40),
       ...(opts.cwd ? ['-c', opts.cwd] : []),
       ...envArgs,
-      '--', ...opts.cmd,
+      '--',
+      ...opts.cmd,
     );
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
@@ -85,7 +102,11 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
   let killed = false;
   const capture = async (): Promise<string> => {
     const out = await tmux('capture-pane', '-p', '-t', target);
-    return out.split('\n').map((l) => l.trimEnd()).join('\n').replace(/\n+$/, '');
+    return out
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n')
+      .replace(/\n+$/, '');
   };
 
   return {
@@ -103,7 +124,9 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
         screen = await capture();
         if (test(screen)) return screen;
         if (Date.now() >= deadline) {
-          throw new Error(`tmux ${name}: timed out after ${timeoutMs} ms waiting for ${String(match)}; screen:\n${screen}`);
+          throw new Error(
+            `tmux ${name}: timed out after ${timeoutMs} ms waiting for ${String(match)}; screen:\n${screen}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -1,0 +1,125 @@
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Result, Sandbox, snapshot } from './support/sandbox.js';
+import { chownTree, ordinaryUser } from './support/user.js';
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
+afterEach(() => sandbox.cleanup());
+
+/** A clear one-line error, a non-zero exit, and nothing changed under HOME. */
+async function expectRefusal(run: () => Promise<Result>, message: RegExp, code?: number): Promise<Result> {
+  const before = snapshot(sandbox.home);
+  const result = await run();
+  expect(result.code, result.stderr).not.toBe(0);
+  if (code !== undefined) expect(result.code).toBe(code);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^claude-session: /);
+  expect(lines[0]).toMatch(message);
+  expect(result.stdout).toBe('');
+  expect(snapshot(sandbox.home)).toBe(before);
+  expect(sandbox.records()).toHaveLength(0);
+  return result;
+}
+
+describe('bad input', () => {
+  it('refuses unknown, hostile and ambiguous session references', async () => {
+    await expectRefusal(() => sandbox.run(['resume', 'nosuch']), /no session "nosuch": see `claude-session list`/);
+    for (const hostile of ['../../etc', 'a/b', '.', '..', '-rf', 'x'.repeat(65), 'bad\nname', '']) {
+      await expectRefusal(() => sandbox.run(['resume', hostile]), /invalid session id or name|no session|unknown option/);
+    }
+  });
+
+  it('says which sessions an ambiguous prefix matches', async () => {
+    // 17 ids: two of them must share their first hex digit.
+    await Promise.all(Array.from({ length: 17 }, () => sandbox.run(['--', '-p', 'x'])));
+    rmSync(sandbox.log, { recursive: true });
+    mkdirSync(sandbox.log);
+    const ids = sandbox.sessionIds();
+    const first = ids.map((id) => id[0]).find((c, i, all) => all.indexOf(c) !== i) as string;
+    await expectRefusal(() => sandbox.run(['resume', first]), /matches \d+ sessions \(.*\): give more of the id or the name/);
+  });
+
+  it('refuses a duplicate or invalid name', async () => {
+    await sandbox.run(['--name', 'taken', '--', '-p', 'x']);
+    rmSync(sandbox.log, { recursive: true });
+    mkdirSync(sandbox.log);
+    await expectRefusal(() => sandbox.run(['--name', 'taken']), /a session named "taken" exists .*resume it with/);
+    for (const name of ['a/b', '../x', '.hidden', '-x', 'has space', 'é']) {
+      await expectRefusal(() => sandbox.run(['--name', name]), /invalid session name|unknown option|unknown command/);
+    }
+  });
+
+  it('refuses to resume a session whose record is corrupt, and list still works', async () => {
+    await sandbox.run(['--name', 'torn', '--', '-p', 'x']);
+    rmSync(sandbox.log, { recursive: true });
+    mkdirSync(sandbox.log);
+    const [id] = sandbox.sessionIds() as [string];
+    writeFileSync(join(sandbox.root, 'sessions', id, 'session.json'), '{"schema":1,"id":"nope"}');
+    await expectRefusal(() => sandbox.run(['resume', id]), /is broken \(session.json: .*\): inspect/);
+    const list = await sandbox.run(['list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('broken');
+  });
+
+  it('refuses a missing Claude binary with how to install it', async () => {
+    const empty = join(sandbox.dir, 'empty-bin');
+    mkdirSync(empty);
+    await expectRefusal(
+      () => sandbox.run(['--', '-p', 'x'], { env: { PATH: `${empty}:/usr/bin:/bin` } }),
+      /Claude Code \(`claude`\) not found on PATH: install it with `npm install -g @anthropic-ai\/claude-code`/,
+      127,
+    );
+    await expectRefusal(
+      () => sandbox.run(['--', '-p', 'x'], { env: { CLAUDE_SESSION_CLAUDE: join(sandbox.dir, 'nope') } }),
+      /CLAUDE_SESSION_CLAUDE=.* is not an executable file/,
+      127,
+    );
+  });
+
+  it('refuses a missing base, a missing or misplaced root, and a corrupt config file', async () => {
+    await expectRefusal(
+      () => sandbox.run(['--'], { env: { CLAUDE_CONFIG_DIR: join(sandbox.dir, 'no-such-base') } }),
+      /base Claude config dir .*no-such-base does not exist: set CLAUDE_CONFIG_DIR/,
+    );
+    await expectRefusal(
+      () => sandbox.run(['--'], { env: { CLAUDE_SESSION_ROOT: join(sandbox.dir, 'no-root') } }),
+      /session root .*no-root does not exist: create it with `mkdir -m 700/,
+    );
+    await expectRefusal(
+      () => sandbox.run(['--'], { env: { CLAUDE_SESSION_ROOT: join(sandbox.home, '.claude', 'sessions') } }),
+      /inside ~\/.claude\/sessions, which is Claude Code's own/,
+    );
+    mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
+    writeFileSync(join(sandbox.home, '.config', 'claude-sessions', 'config.json'), '{"protectShared": "maybe"}');
+    await expectRefusal(() => sandbox.run(['list']), /config file .*config.json: "protectShared": .*allowed keys/);
+    writeFileSync(join(sandbox.home, '.config', 'claude-sessions', 'config.json'), '{ nope');
+    await expectRefusal(() => sandbox.run(['--']), /config file .* is not valid JSON/);
+  });
+
+  it('moves the base when missing HOME/.claude, with a hint', async () => {
+    rmSync(sandbox.base, { recursive: true });
+    await expectRefusal(() => sandbox.run(['--']), /base Claude config dir .*\.claude does not exist: create it with `mkdir -m 700/);
+  });
+
+  it('takes a mistyped command for a mistake, not for a prompt', async () => {
+    await expectRefusal(() => sandbox.run(['lsit']), /unknown command "lsit" \(commands: new, list, ls, resume/, 2);
+  });
+
+  it('refuses an unwritable root (as an ordinary user: root ignores permissions)', async () => {
+    const user = ordinaryUser();
+    if (!user) throw new Error('no ordinary user to run as');
+    const root = join(sandbox.dir, 'locked-root');
+    mkdirSync(root);
+    chownTree(sandbox.dir, user);
+    chmodSync(root, 0o555);
+    await expectRefusal(
+      () => sandbox.run(['--'], { env: { CLAUDE_SESSION_ROOT: root }, asUser: user }),
+      /session root .*locked-root is not writable \(EACCES\)/,
+    );
+  });
+});

@@ -160,3 +160,26 @@ describe('list', () => {
     expect((await sandbox.run(['show', 'one'])).stdout).toMatch(/^state:\s+exited$/m);
   });
 });
+
+describe('liveness', () => {
+  it('takes a zombie (ended, not yet collected by its parent) for ended', async () => {
+    await sandbox.run(['--name', 'z', '--', '-p', 'x']);
+    const [id] = sandbox.sessionIds() as [string];
+    // A child that exits while its parent (this shell) sleeps without collecting it stays a zombie.
+    const parent = spawn('sh', ['-c', 'sh -c "sleep 0.3" & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))));
+    try {
+      await waitFor(() => (readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z ') ? true : undefined));
+      const file = join(sandbox.root, 'sessions', id, 'session.json');
+      const meta = JSON.parse(readFileSync(file, 'utf8'));
+      const stat = readFileSync(`/proc/${zombie}/stat`, 'utf8');
+      const startTime = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      meta.process = { ...meta.process, pid: zombie, startTime };
+      writeFileSync(file, JSON.stringify(meta));
+      const list = JSON.parse((await sandbox.run(['list', '--json'])).stdout);
+      expect(list[0].state).toBe('exited');
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+});

@@ -17,7 +17,7 @@ export function bootId(): string {
   return cachedBootId;
 }
 
-/** Start time of a running process, or undefined when there is no such process. */
+/** Start time of a running process, or undefined when there is no such process or it has ended. */
 export function processStartTime(pid: number): number | undefined {
   let stat: string;
   try {
@@ -27,6 +27,8 @@ export function processStartTime(pid: number): number | undefined {
   }
   // The command name (field 2) is in parentheses and may itself contain spaces or parentheses.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // A zombie has ended; only its parent has not collected it yet (tmux 3.3 sometimes never does).
+  if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
   const startTime = Number(fields[19]);
   return Number.isFinite(startTime) ? startTime : undefined;
 }

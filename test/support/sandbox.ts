@@ -124,8 +124,34 @@ export class Sandbox {
     return JSON.parse(readFileSync(join(this.root, 'sessions', id, 'session.json'), 'utf8'));
   }
 
+  /** Kills every session process still running and waits until they are gone. */
+  async killSessions(): Promise<void> {
+    const pids = this.sessionIds().flatMap((id) => {
+      try {
+        const pid = this.sessionRecord(id).process?.pid;
+        return pid ? [pid] : [];
+      } catch {
+        return [];
+      }
+    });
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+    const alive = (pid: number) => {
+      try {
+        return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
   cleanup(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    // A Claude just killed may still be writing its last files: retry the removal.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 

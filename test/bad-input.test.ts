@@ -28,9 +28,15 @@ async function expectRefusal(run: () => Promise<Result>, message: RegExp, code?:
 
 describe('bad input', () => {
   it('refuses unknown, hostile and ambiguous session references', async () => {
-    await expectRefusal(() => sandbox.run(['resume', 'nosuch']), /no session "nosuch": see `claude-session list`/);
+    await expectRefusal(
+      () => sandbox.run(['resume', 'nosuch']),
+      /no session "nosuch": see `claude-session list`/,
+    );
     for (const hostile of ['../../etc', 'a/b', '.', '..', '-rf', 'x'.repeat(65), 'bad\nname', '']) {
-      await expectRefusal(() => sandbox.run(['resume', hostile]), /invalid session id or name|no session|unknown option/);
+      await expectRefusal(
+        () => sandbox.run(['resume', hostile]),
+        /invalid session id or name|no session|unknown option/,
+      );
     }
   });
 
@@ -41,16 +47,25 @@ describe('bad input', () => {
     mkdirSync(sandbox.log);
     const ids = sandbox.sessionIds();
     const first = ids.map((id) => id[0]).find((c, i, all) => all.indexOf(c) !== i) as string;
-    await expectRefusal(() => sandbox.run(['resume', first]), /matches \d+ sessions \(.*\): give more of the id or the name/);
+    await expectRefusal(
+      () => sandbox.run(['resume', first]),
+      /matches \d+ sessions \(.*\): give more of the id or the name/,
+    );
   });
 
   it('refuses a duplicate or invalid name', async () => {
     await sandbox.run(['--name', 'taken', '--', '-p', 'x']);
     rmSync(sandbox.log, { recursive: true });
     mkdirSync(sandbox.log);
-    await expectRefusal(() => sandbox.run(['--name', 'taken']), /a session named "taken" exists .*resume it with/);
+    await expectRefusal(
+      () => sandbox.run(['--name', 'taken']),
+      /a session named "taken" exists .*resume it with/,
+    );
     for (const name of ['a/b', '../x', '.hidden', '-x', 'has space', 'é']) {
-      await expectRefusal(() => sandbox.run(['--name', name]), /invalid session name|unknown option|unknown command/);
+      await expectRefusal(
+        () => sandbox.run(['--name', name]),
+        /invalid session name|unknown option|unknown command/,
+      );
     }
   });
 
@@ -95,19 +110,32 @@ describe('bad input', () => {
       /inside ~\/.claude\/sessions, which is Claude Code's own/,
     );
     mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
-    writeFileSync(join(sandbox.home, '.config', 'claude-sessions', 'config.json'), '{"protectShared": "maybe"}');
-    await expectRefusal(() => sandbox.run(['list']), /config file .*config.json: "protectShared": .*allowed keys/);
+    writeFileSync(
+      join(sandbox.home, '.config', 'claude-sessions', 'config.json'),
+      '{"protectShared": "maybe"}',
+    );
+    await expectRefusal(
+      () => sandbox.run(['list']),
+      /config file .*config.json: "protectShared": .*allowed keys/,
+    );
     writeFileSync(join(sandbox.home, '.config', 'claude-sessions', 'config.json'), '{ nope');
     await expectRefusal(() => sandbox.run(['--']), /config file .* is not valid JSON/);
   });
 
   it('moves the base when missing HOME/.claude, with a hint', async () => {
     rmSync(sandbox.base, { recursive: true });
-    await expectRefusal(() => sandbox.run(['--']), /base Claude config dir .*\.claude does not exist: create it with `mkdir -m 700/);
+    await expectRefusal(
+      () => sandbox.run(['--']),
+      /base Claude config dir .*\.claude does not exist: create it with `mkdir -m 700/,
+    );
   });
 
   it('takes a mistyped command for a mistake, not for a prompt', async () => {
-    await expectRefusal(() => sandbox.run(['lsit']), /unknown command "lsit" \(commands: new, list, ls, resume/, 2);
+    await expectRefusal(
+      () => sandbox.run(['lsit']),
+      /unknown command "lsit" \(commands: new, list, ls, resume/,
+      2,
+    );
   });
 
   it('refuses an unwritable root (as an ordinary user: root ignores permissions)', async () => {

@@ -18,7 +18,10 @@ function writeLegacy(): string {
   mkdirSync(project);
   const folder = join(dir, 'projects', project.replace(/[^a-zA-Z0-9]/g, '-'));
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, 'c0ffee00-0000-4000-8000-000000000000.jsonl'), `${JSON.stringify({ type: 'user', cwd: project })}\n`);
+  writeFileSync(
+    join(folder, 'c0ffee00-0000-4000-8000-000000000000.jsonl'),
+    `${JSON.stringify({ type: 'user', cwd: project })}\n`,
+  );
   writeFileSync(join(dir, 'history.jsonl'), '{"display":"old prompt"}\n');
   writeFileSync(join(dir, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, theme: 'legacy' }));
   // A copied skill (the old version copied shared entries) and Claude's own files beside the dir.
@@ -29,7 +32,7 @@ function writeLegacy(): string {
 }
 
 describe('import', () => {
-  it('recognises the earlier version\'s session dirs, imports them keeping id and history, and resumes them', async () => {
+  it("recognises the earlier version's session dirs, imports them keeping id and history, and resumes them", async () => {
     const project = writeLegacy();
     const list = await sandbox.run(['list']);
     expect(list.stderr).toContain('1 session(s) of the earlier shell version');
@@ -47,7 +50,9 @@ describe('import', () => {
     const config = join(sandbox.root, 'sessions', LEGACY_ID, 'config');
     expect(readFileSync(join(config, 'history.jsonl'), 'utf8')).toBe('{"display":"old prompt"}\n');
     expect(readlinkSync(join(config, 'skills'))).toBe(join(sandbox.base, 'skills'));
-    expect(readFileSync(join(config, '.legacy-shared', 'skills', 'copied-skill', 'SKILL.md'), 'utf8')).toBe('copy\n');
+    expect(readFileSync(join(config, '.legacy-shared', 'skills', 'copied-skill', 'SKILL.md'), 'utf8')).toBe(
+      'copy\n',
+    );
     expect(JSON.parse(readFileSync(join(config, '.claude.json'), 'utf8')).theme).toBe('legacy');
     expect(sandbox.sessionRecord(LEGACY_ID)).toMatchObject({ id: LEGACY_ID, cwd: project, launches: 0 });
 

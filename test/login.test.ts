@@ -25,8 +25,12 @@ describe('login', () => {
     expect(sandbox.records()).toHaveLength(0);
 
     await sandbox.run(['--', '-p', 'x']);
-    expect(sandbox.records()[0]?.env.CLAUDE_CODE_OAUTH_TOKEN).toBe('sk-ant-oat01-FAKETOKENFAKETOKENFAKETOKEN');
-    expect(JSON.parse((await sandbox.run(['login', '--status', '--json'])).stdout).strategy).toBe('stored-token');
+    expect(sandbox.records()[0]?.env.CLAUDE_CODE_OAUTH_TOKEN).toBe(
+      'sk-ant-oat01-FAKETOKENFAKETOKENFAKETOKEN',
+    );
+    expect(JSON.parse((await sandbox.run(['login', '--status', '--json'])).stdout).strategy).toBe(
+      'stored-token',
+    );
 
     expect((await sandbox.run(['logout'])).stdout).toContain('removed');
     await sandbox.run(['--', '-p', 'y']);
@@ -34,8 +38,12 @@ describe('login', () => {
   });
 
   it('reads a token from stdin, and refuses junk without storing anything', async () => {
-    expect((await sandbox.run(['login', '--stdin'], { input: 'sk-ant-oat01-abcdefghijklmnopqrstuvwxyz\n' })).code).toBe(0);
-    const bad = await sandbox.run(['logout']).then(() => sandbox.run(['login', '--stdin'], { input: 'not a token\n' }));
+    expect(
+      (await sandbox.run(['login', '--stdin'], { input: 'sk-ant-oat01-abcdefghijklmnopqrstuvwxyz\n' })).code,
+    ).toBe(0);
+    const bad = await sandbox
+      .run(['logout'])
+      .then(() => sandbox.run(['login', '--stdin'], { input: 'not a token\n' }));
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toMatch(/^claude-session: that does not look like a token.*nothing stored$/);
     expect(JSON.parse((await sandbox.run(['login', '--status', '--json'])).stdout).strategy).toBe('none');
@@ -54,9 +62,11 @@ describe('login', () => {
     writeFileSync(shared, credentials(1000, 'rt-1'), { mode: 0o600 });
     await sandbox.run(['--name', 'a', '--', '-p', 'x']);
     await sandbox.run(['--name', 'b', '--', '-p', 'x']);
-    const [a, b] = sandbox.sessionIds().sort((x, y) =>
-      String(sandbox.sessionRecord(x).name).localeCompare(String(sandbox.sessionRecord(y).name)),
-    ) as [string, string];
+    const [a, b] = sandbox
+      .sessionIds()
+      .sort((x, y) =>
+        String(sandbox.sessionRecord(x).name).localeCompare(String(sandbox.sessionRecord(y).name)),
+      ) as [string, string];
     const inSession = (id: string) => join(sandbox.root, 'sessions', id, 'config', '.credentials.json');
     expect(readlinkSync(inSession(a))).toBe(shared);
     expect(readlinkSync(inSession(b))).toBe(shared);

@@ -34,7 +34,14 @@ describe('claude-session (new)', () => {
     });
 
     const meta = sandbox.sessionRecord(id as string);
-    expect(meta).toMatchObject({ schema: 1, id, name: 'first', cwd: sandbox.dir, base: sandbox.base, launches: 1 });
+    expect(meta).toMatchObject({
+      schema: 1,
+      id,
+      name: 'first',
+      cwd: sandbox.dir,
+      base: sandbox.base,
+      launches: 1,
+    });
     expect(meta.claude).toEqual({ path: join(sandbox.bin, 'claude'), version: '2.0.0' });
     // The launcher shell execs Claude, so the recorded pid is Claude's own.
     expect(meta.process?.pid).toBe(record?.pid);
@@ -50,7 +57,7 @@ describe('claude-session (new)', () => {
       'two\nlines',
       'back\\slash and \\n literal',
       '$(touch /tmp/cs-pwned) `id` ; rm -rf ~',
-      "'single' \"double\"",
+      '\'single\' "double"',
       '',
       '-',
       '--',
@@ -113,7 +120,9 @@ describe('claude-session (new)', () => {
   });
 
   it('gives a name to exactly one of several concurrent launches asking for it', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => sandbox.run(['--name', 'same', '--', '-p', 'x'])));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => sandbox.run(['--name', 'same', '--', '-p', 'x'])),
+    );
     const ok = results.filter((result) => result.code === 0);
     expect(ok).toHaveLength(1);
     for (const failed of results.filter((result) => result.code !== 0)) {
@@ -132,7 +141,12 @@ describe('claude-session (new)', () => {
       customApiKeyResponses: { approved: ['abcdefghijklmnopqrst'], rejected: [] },
       oauthAccount: { emailAddress: 'user@example.com' },
       projects: {
-        [sandbox.dir]: { hasTrustDialogAccepted: true, allowedTools: ['Bash(ls)'], history: [{ display: 'x' }], lastCost: 3 },
+        [sandbox.dir]: {
+          hasTrustDialogAccepted: true,
+          allowedTools: ['Bash(ls)'],
+          history: [{ display: 'x' }],
+          lastCost: 3,
+        },
         '/elsewhere': { hasTrustDialogAccepted: false, mcpServers: { local: { command: 'x' } } },
       },
     };
@@ -140,7 +154,9 @@ describe('claude-session (new)', () => {
     writeFileSync(join(sandbox.home, '.claude.json'), JSON.stringify(base));
     await sandbox.run(['--', '-p', 'x'], { cwd: sandbox.dir });
     const [id] = sandbox.sessionIds();
-    const seeded = JSON.parse(readFileSync(join(sandbox.root, 'sessions', id as string, 'config', '.claude.json'), 'utf8'));
+    const seeded = JSON.parse(
+      readFileSync(join(sandbox.root, 'sessions', id as string, 'config', '.claude.json'), 'utf8'),
+    );
     expect(seeded).toEqual({
       hasCompletedOnboarding: true,
       lastOnboardingVersion: '2.0.0',

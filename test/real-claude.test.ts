@@ -68,7 +68,9 @@ describe('with the real Claude Code', () => {
     const baseBefore = snapshot(sandbox.base);
     const env = realEnv({ ANTHROPIC_API_KEY: 'sk-ant-api03-test-key-0123456789' });
     const run = (prompt: string) =>
-      sandbox.run(['--', '-p', prompt], { env: { ...env }, cwd: project }).then((result) => ({ ...result, prompt }));
+      sandbox
+        .run(['--', '-p', prompt], { env: { ...env }, cwd: project })
+        .then((result) => ({ ...result, prompt }));
     const results = await Promise.all([run('first prompt'), run('second prompt')]);
     for (const result of results) {
       expect(result.code, result.stderr).toBe(0);
@@ -85,7 +87,9 @@ describe('with the real Claude Code', () => {
     });
     expect(prompts.sort()).toEqual(['first', 'second']);
 
-    const bodies = api.requests.filter((request) => request.path.startsWith('/v1/messages')).map((r) => JSON.stringify(r.body));
+    const bodies = api.requests
+      .filter((request) => request.path.startsWith('/v1/messages'))
+      .map((r) => JSON.stringify(r.body));
     expect(bodies.length).toBeGreaterThanOrEqual(2);
     for (const prompt of ['first prompt', 'second prompt']) {
       const body = bodies.find((text) => text.includes(prompt));
@@ -103,7 +107,9 @@ describe('with the real Claude Code', () => {
     const first = await startTmux({ cmd: [CLI, '--name', 'chat'], env, cwd: project });
     panes.push(first);
     const ready = await first.waitFor(/^─{20,}\n❯/m, 30_000);
-    expect(ready).not.toMatch(/Quick safety check|Choose the text style|Select login method|Do you want to use this API key/);
+    expect(ready).not.toMatch(
+      /Quick safety check|Choose the text style|Select login method|Do you want to use this API key/,
+    );
     await first.send('say hi');
     await first.enter();
     await first.waitFor(/^● FAKE-REPLY-OK$/m, 30_000);
@@ -124,10 +130,15 @@ describe('with the real Claude Code', () => {
     const second = await startTmux({ cmd: [CLI, 'resume', 'chat'], env, cwd: sandbox.home });
     panes.push(second);
     const resumed = await second.waitFor(/^─{20,}\n❯/m, 30_000);
-    await second.waitFor((screen) => /❯ say hi/.test(screen) && /● FAKE-REPLY-OK/.test(screen), 15_000).catch(() => {
-      throw new Error(`conversation not shown on resume:\n${resumed}`);
-    });
-    const history = readFileSync(join(sandbox.root, 'sessions', list[0].id, 'config', 'history.jsonl'), 'utf8');
+    await second
+      .waitFor((screen) => /❯ say hi/.test(screen) && /● FAKE-REPLY-OK/.test(screen), 15_000)
+      .catch(() => {
+        throw new Error(`conversation not shown on resume:\n${resumed}`);
+      });
+    const history = readFileSync(
+      join(sandbox.root, 'sessions', list[0].id, 'config', 'history.jsonl'),
+      'utf8',
+    );
     expect(history).toContain('say hi');
     expect(existsSync(join(sandbox.base, 'history.jsonl'))).toBe(true);
     expect(readFileSync(join(sandbox.base, 'history.jsonl'), 'utf8')).not.toContain('say hi');

@@ -55,7 +55,7 @@ describe('resume', () => {
     expect(meta.process?.pid).toBe(records[3]?.pid);
   });
 
-  it("does not add --continue when the user picks a conversation, or when there is none yet", async () => {
+  it('does not add --continue when the user picks a conversation, or when there is none yet', async () => {
     await sandbox.run(['--name', 'a', '--', '-p', 'x']);
     await sandbox.run(['resume', 'a', '--', '--resume', 'abc']);
     expect(sandbox.records()[1]?.argv.slice(2)).toEqual(['--resume', 'abc']);
@@ -74,7 +74,9 @@ describe('resume', () => {
     try {
       const result = await sandbox.run(['resume', 'busy']);
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toMatch(/^claude-session: session "busy" \(\w{8}\) is already running \(pid \d+\)/);
+      expect(result.stderr.trim()).toMatch(
+        /^claude-session: session "busy" \(\w{8}\) is already running \(pid \d+\)/,
+      );
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
 
       const list = JSON.parse((await sandbox.run(['list', '--json'])).stdout);
@@ -126,7 +128,17 @@ describe('list', () => {
       const byState = Object.fromEntries(json.map((view) => [view.name ?? view.id, view.state]));
       expect(byState).toEqual({ done: 'exited', live: 'running', blank: 'empty', [torn]: 'broken' });
       for (const view of json) {
-        for (const key of ['id', 'name', 'state', 'configDir', 'pid', 'cwd', 'createdAt', 'lastActivityAt', 'claudeVersion']) {
+        for (const key of [
+          'id',
+          'name',
+          'state',
+          'configDir',
+          'pid',
+          'cwd',
+          'createdAt',
+          'lastActivityAt',
+          'claudeVersion',
+        ]) {
           expect(view).toHaveProperty(key);
         }
       }
@@ -139,7 +151,9 @@ describe('list', () => {
       const lines = table.stdout.trim().split('\n');
       expect(lines[0]).toMatch(/^ID\s+NAME\s+STATE\s+STARTED\s+ACTIVE\s+PID\s+RSS\s+DISK\s+DIRECTORY$/);
       expect(lines).toHaveLength(5);
-      expect(table.stdout).toMatch(new RegExp(`live\\s+running\\s+\\d+s ago\\s+\\d+s ago\\s+${running.record.pid}\\s+\\d`));
+      expect(table.stdout).toMatch(
+        new RegExp(`live\\s+running\\s+\\d+s ago\\s+\\d+s ago\\s+${running.record.pid}\\s+\\d`),
+      );
       expect(table.stdout).toContain('session.json is not valid JSON');
     } finally {
       running.child.kill('SIGKILL');
@@ -166,8 +180,12 @@ describe('liveness', () => {
     await sandbox.run(['--name', 'z', '--', '-p', 'x']);
     const [id] = sandbox.sessionIds() as [string];
     // A child that exits while its parent (this shell) sleeps without collecting it stays a zombie.
-    const parent = spawn('sh', ['-c', 'sh -c "sleep 0.3" & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))));
+    const parent = spawn('sh', ['-c', 'sh -c "sleep 0.3" & echo $!; exec sleep 5'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const zombie = Number(
+      await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))),
+    );
     try {
       await waitFor(() => (readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z ') ? true : undefined));
       const file = join(sandbox.root, 'sessions', id, 'session.json');

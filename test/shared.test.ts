@@ -30,7 +30,9 @@ describe('shared skills, agents and commands', () => {
     const [record] = sandbox.records();
     expect(record?.tries).toEqual({ delete: 'EACCES', write: 'EACCES' });
     expect(readFileSync(skill(), 'utf8')).toBe(original);
-    expect(readFileSync(join(sandbox.base, 'commands', 'hello.md'), 'utf8')).toBe('Say hello to $ARGUMENTS\n');
+    expect(readFileSync(join(sandbox.base, 'commands', 'hello.md'), 'utf8')).toBe(
+      'Say hello to $ARGUMENTS\n',
+    );
     // The session still reads them through its links.
     expect(record?.sees?.skills).toEqual(['hello-skill']);
   });
@@ -42,7 +44,10 @@ describe('shared skills, agents and commands', () => {
 
     expect((await sandbox.run(['shared', 'unlock'], { asUser: user })).code).toBe(0);
     expect(statSync(skill()).mode & 0o200).toBe(0o200);
-    const unlocked = await sandbox.run(['--', '-p', 'x'], { asUser: user, env: { FAKE_CLAUDE_WRITE: 'skills/hello-skill/SKILL.md' } });
+    const unlocked = await sandbox.run(['--', '-p', 'x'], {
+      asUser: user,
+      env: { FAKE_CLAUDE_WRITE: 'skills/hello-skill/SKILL.md' },
+    });
     expect(unlocked.stderr).toContain('are unlocked: sessions can change them');
     expect(readFileSync(skill(), 'utf8')).toBe('changed by a session\n');
 
@@ -67,9 +72,15 @@ describe('shared skills, agents and commands', () => {
 
   it('stay writable under protectShared "off", and nothing is chmod-ed', async () => {
     mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
-    writeFileSync(join(sandbox.home, '.config', 'claude-sessions', 'config.json'), '{"protectShared": "off"}');
+    writeFileSync(
+      join(sandbox.home, '.config', 'claude-sessions', 'config.json'),
+      '{"protectShared": "off"}',
+    );
     chownTree(sandbox.home, user);
-    const result = await sandbox.run(['--', '-p', 'x'], { asUser: user, env: { FAKE_CLAUDE_DELETE: 'skills/hello-skill' } });
+    const result = await sandbox.run(['--', '-p', 'x'], {
+      asUser: user,
+      env: { FAKE_CLAUDE_DELETE: 'skills/hello-skill' },
+    });
     expect(result.code).toBe(0);
     expect(sandbox.records()[0]?.tries).toEqual({ delete: 'ok' });
     expect(existsSync(join(sandbox.base, 'skills', 'hello-skill'))).toBe(false);

@@ -20,7 +20,9 @@ Docs: README.md`;
 
 function build(argv: string[], services: Services, run: (action: () => Promise<number>) => void): Command {
   const program = new Command('claude-session')
-    .description('Isolated, lasting, parallel Claude Code sessions that share your skills, agents and commands.')
+    .description(
+      'Isolated, lasting, parallel Claude Code sessions that share your skills, agents and commands.',
+    )
     .version(__VERSION__, '-V, --version')
     .enablePositionalOptions()
     .showSuggestionAfterError()
@@ -28,13 +30,16 @@ function build(argv: string[], services: Services, run: (action: () => Promise<n
     .configureOutput({
       writeOut: services.out,
       writeErr: services.err,
-      outputError: (text, write) => write(`claude-session: ${text.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+      outputError: (text, write) =>
+        write(`claude-session: ${text.replace(/^error: /, '').trimEnd()} (see --help)\n`),
     });
 
   program
     .command('new', { isDefault: true })
     .summary('start a new session in this terminal (the default command)')
-    .description('Start a new isolated Claude Code session in this terminal; ARGS after -- go to Claude unchanged.')
+    .description(
+      'Start a new isolated Claude Code session in this terminal; ARGS after -- go to Claude unchanged.',
+    )
     .option('-n, --name <name>', 'a unique name to resume it by')
     .argument('[args...]', 'arguments for Claude Code, after --')
     .passThroughOptions()
@@ -60,7 +65,9 @@ function build(argv: string[], services: Services, run: (action: () => Promise<n
   program
     .command('list')
     .alias('ls')
-    .description('List sessions: id, name, state (running / exited / empty / broken), activity, memory, disk.')
+    .description(
+      'List sessions: id, name, state (running / exited / empty / broken), activity, memory, disk.',
+    )
     .option('--json', 'print a JSON array for scripts')
     .action((options: { json?: boolean }) =>
       run(async () => (await import('../commands/list.js')).list(services, { json: options.json === true })),
@@ -68,13 +75,18 @@ function build(argv: string[], services: Services, run: (action: () => Promise<n
 
   program
     .command('resume')
-    .description("Continue a session's conversation in its own config dir, in the directory it was started in.")
+    .description(
+      "Continue a session's conversation in its own config dir, in the directory it was started in.",
+    )
     .argument('<session>', 'id, unique id prefix, or name')
     .argument('[args...]', 'arguments for Claude Code, after --')
     .passThroughOptions()
     .action((query: string, args: string[]) =>
       run(async () =>
-        (await import('../commands/resume.js')).resume(services, { query, args: args[0] === '--' ? args.slice(1) : args }),
+        (await import('../commands/resume.js')).resume(services, {
+          query,
+          args: args[0] === '--' ? args.slice(1) : args,
+        }),
       ),
     );
 
@@ -84,7 +96,9 @@ function build(argv: string[], services: Services, run: (action: () => Promise<n
     .argument('<session>', 'id, unique id prefix, or name')
     .option('--json', 'print a JSON object for scripts')
     .action((query: string, options: { json?: boolean }) =>
-      run(async () => (await import('../commands/show.js')).show(services, { query, json: options.json === true })),
+      run(async () =>
+        (await import('../commands/show.js')).show(services, { query, json: options.json === true }),
+      ),
     );
 
   program
@@ -109,7 +123,7 @@ function build(argv: string[], services: Services, run: (action: () => Promise<n
 
   program
     .command('import')
-    .description("Import session dirs of the earlier shell version from ~/.claude/sessions/<uuid>/.")
+    .description('Import session dirs of the earlier shell version from ~/.claude/sessions/<uuid>/.')
     .option('--dry-run', 'show what would be imported and change nothing')
     .option('--json', 'print JSON')
     .action((options: { dryRun?: boolean; json?: boolean }) =>

@@ -4,16 +4,15 @@ import { join } from 'node:path';
 import { errorCode } from '../cli/errors.js';
 import { printable, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
-import { claudeVersion, findClaude } from '../system/claude-binary.js';
-import { mkdirPrivate, writeJsonAtomicSync } from '../system/files.js';
 import { resolveBase } from '../session/base.js';
-import { cacheDir, sessionPaths, shortId } from '../session/layout.js';
+import { cacheDir, sessionPaths, shortId, tokenFile } from '../session/layout.js';
 import { findLegacySessions, type LegacySession, legacyCwd } from '../session/legacy.js';
-import { chooseLogin, baseCredentialsFile, readStoredToken } from '../session/login.js';
+import { baseCredentialsFile, chooseLogin, readStoredToken } from '../session/login.js';
 import { ensureRoot, prepareConfigDir } from '../session/prepare.js';
 import { RECORD_SCHEMA, type SessionRecord } from '../session/record.js';
 import { SHARED_ENTRIES } from '../session/shared.js';
-import { tokenFile } from '../session/layout.js';
+import { claudeVersion, findClaude } from '../system/claude-binary.js';
+import { mkdirPrivate, writeJsonAtomicSync } from '../system/files.js';
 
 export interface ImportOptions {
   dryRun: boolean;
@@ -38,27 +37,46 @@ export async function importLegacy(services: Services, options: ImportOptions): 
   const settings = services.settings();
   const legacy = findLegacySessions(settings.home, settings.root);
   if (legacy.length === 0) {
-    services.out(options.json ? '[]\n' : 'nothing to import: no sessions of the earlier version in ~/.claude/sessions\n');
+    services.out(
+      options.json ? '[]\n' : 'nothing to import: no sessions of the earlier version in ~/.claude/sessions\n',
+    );
     return 0;
   }
   const results: Imported[] = [];
   if (options.dryRun) {
     for (const session of legacy) {
-      results.push({ id: session.id, from: session.dir, cwd: legacyCwd(session.dir) ?? settings.home, moved: false });
+      results.push({
+        id: session.id,
+        from: session.dir,
+        cwd: legacyCwd(session.dir) ?? settings.home,
+        moved: false,
+      });
     }
   } else {
     ensureRoot(settings);
     const base = resolveBase(services.env, settings.home);
     const claude = findClaude(services.env);
     const version = claudeVersion(claude, join(cacheDir(settings.root), 'claude-versions.json')) ?? null;
-    const login = chooseLogin(services.env, readStoredToken(tokenFile(settings.root)), baseCredentialsFile(base.dir));
+    const login = chooseLogin(
+      services.env,
+      readStoredToken(tokenFile(settings.root)),
+      baseCredentialsFile(base.dir),
+    );
     for (const session of legacy) {
       try {
-        results.push(importOne(session, { ...settings, base: base.dir, claude, version }, (paths) =>
-          prepareConfigDir(paths, base, login),
-        ));
+        results.push(
+          importOne(session, { ...settings, base: base.dir, claude, version }, (paths) =>
+            prepareConfigDir(paths, base, login),
+          ),
+        );
       } catch (error) {
-        results.push({ id: session.id, from: session.dir, cwd: '', moved: false, error: String((error as Error).message) });
+        results.push({
+          id: session.id,
+          from: session.dir,
+          cwd: '',
+          moved: false,
+          error: String((error as Error).message),
+        });
       }
     }
   }
@@ -67,9 +85,13 @@ export async function importLegacy(services: Services, options: ImportOptions): 
   } else {
     for (const result of results) {
       const from = tildify(result.from, settings.home);
-      if (result.error) services.err(`claude-session: could not import ${from}: ${printable(result.error)}\n`);
+      if (result.error)
+        services.err(`claude-session: could not import ${from}: ${printable(result.error)}\n`);
       else if (options.dryRun) services.out(`would import ${from} (cwd ${printable(result.cwd)})\n`);
-      else services.out(`imported ${from} as ${shortId(result.id)} (${result.moved ? 'moved' : 'copied; the original is still there'})\n`);
+      else
+        services.out(
+          `imported ${from} as ${shortId(result.id)} (${result.moved ? 'moved' : 'copied; the original is still there'})\n`,
+        );
     }
   }
   return results.some((result) => result.error) ? 1 : 0;
@@ -83,7 +105,11 @@ interface ImportContext {
   version: string | null;
 }
 
-function importOne(session: LegacySession, context: ImportContext, prepare: (paths: ReturnType<typeof sessionPaths>) => void): Imported {
+function importOne(
+  session: LegacySession,
+  context: ImportContext,
+  prepare: (paths: ReturnType<typeof sessionPaths>) => void,
+): Imported {
   const paths = sessionPaths(context.root, session.id);
   const building = sessionPaths(context.root, `.new-${session.id}`);
   mkdirPrivate(building.dir);

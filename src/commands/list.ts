@@ -1,10 +1,10 @@
 import { formatAge, formatBytes, printable, table, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
-import { isAlive, residentBytes } from '../system/proc.js';
+import { findLegacySessions } from '../session/legacy.js';
 import { type SessionView, viewSession } from '../session/state.js';
 import { readSessions } from '../session/store.js';
 import { measureUsage } from '../session/usage.js';
-import { findLegacySessions } from '../session/legacy.js';
+import { isAlive, residentBytes } from '../system/proc.js';
 
 export interface ListOptions {
   json: boolean;
@@ -30,7 +30,9 @@ export async function list(services: Services, options: ListOptions): Promise<nu
   const settings = services.settings();
   const now = services.now().getTime();
   if (views.length === 0) {
-    services.out(`no sessions in ${tildify(settings.root, settings.home)}: start one with \`claude-session\`\n`);
+    services.out(
+      `no sessions in ${tildify(settings.root, settings.home)}: start one with \`claude-session\`\n`,
+    );
   } else {
     const rows = views.map((view) => [
       view.shortId,
@@ -43,7 +45,9 @@ export async function list(services: Services, options: ListOptions): Promise<nu
       formatBytes(view.diskBytes),
       view.problem ? `${view.problem}; ${view.hint}` : printable(tildify(view.cwd ?? '-', settings.home)),
     ]);
-    services.out(table(['ID', 'NAME', 'STATE', 'STARTED', 'ACTIVE', 'PID', 'RSS', 'DISK', 'DIRECTORY'], rows));
+    services.out(
+      table(['ID', 'NAME', 'STATE', 'STARTED', 'ACTIVE', 'PID', 'RSS', 'DISK', 'DIRECTORY'], rows),
+    );
   }
   const legacy = findLegacySessions(settings.home, settings.root);
   if (legacy.length > 0) {

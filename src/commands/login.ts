@@ -3,13 +3,13 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
-import { findClaude } from '../system/claude-binary.js';
-import { mkdirPrivate, writeFileAtomicSync } from '../system/files.js';
-import { readSecretLine } from '../system/terminal.js';
 import { resolveBase } from '../session/base.js';
 import { tokenFile } from '../session/layout.js';
 import { baseCredentialsFile, chooseLogin, readStoredToken } from '../session/login.js';
 import { ensureRoot } from '../session/prepare.js';
+import { findClaude } from '../system/claude-binary.js';
+import { mkdirPrivate, writeFileAtomicSync } from '../system/files.js';
+import { readSecretLine } from '../system/terminal.js';
 
 export interface LoginOptions {
   stdin: boolean;
@@ -38,14 +38,17 @@ export async function login(services: Services, options: LoginOptions): Promise<
         env: { ...services.env, CLAUDE_CONFIG_DIR: scratch, DISABLE_AUTOUPDATER: '1' },
       });
       if (result.error) throw new UserError(`could not run ${claude} setup-token: ${result.error.message}`);
-      if (result.status !== 0) throw new UserError(`\`claude setup-token\` failed (exit ${result.status}): nothing stored`);
+      if (result.status !== 0)
+        throw new UserError(`\`claude setup-token\` failed (exit ${result.status}): nothing stored`);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
     token = (await readSecretLine('Paste the token printed above: ')).trim();
   }
   if (!TOKEN.test(token)) {
-    throw new UserError('that does not look like a token (expected one line like sk-ant-oat01-...): nothing stored');
+    throw new UserError(
+      'that does not look like a token (expected one line like sk-ant-oat01-...): nothing stored',
+    );
   }
   const file = tokenFile(settings.root);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -65,14 +68,19 @@ export async function logout(services: Services): Promise<number> {
 export async function loginStatus(services: Services, options: { json: boolean }): Promise<number> {
   const settings = services.settings();
   const base = resolveBase(services.env, settings.home);
-  const strategy = chooseLogin(services.env, readStoredToken(tokenFile(settings.root)), baseCredentialsFile(base.dir));
+  const strategy = chooseLogin(
+    services.env,
+    readStoredToken(tokenFile(settings.root)),
+    baseCredentialsFile(base.dir),
+  );
   const explain: Record<typeof strategy.kind, string> = {
     environment: `sessions inherit ${'variable' in strategy ? strategy.variable : ''} from your environment`,
     'stored-token': `sessions use the token stored by \`claude-session login\` (${tokenFile(settings.root)})`,
     'shared-login': `sessions share your /login credentials (${'credentials' in strategy ? strategy.credentials : ''}) through a link; \`claude-session login\` is sturdier for many sessions`,
     none: 'no login found: run `claude-session login` (or set ANTHROPIC_API_KEY)',
   };
-  if (options.json) services.out(`${JSON.stringify({ strategy: strategy.kind, explanation: explain[strategy.kind] })}\n`);
+  if (options.json)
+    services.out(`${JSON.stringify({ strategy: strategy.kind, explanation: explain[strategy.kind] })}\n`);
   else services.out(`${strategy.kind}: ${explain[strategy.kind]}\n`);
   return 0;
 }

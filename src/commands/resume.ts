@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
-import { withLock } from '../system/lock.js';
-import { isAlive } from '../system/proc.js';
 import { baseOfSession } from '../session/base.js';
-import { locksDir, projectSlug, shortId } from '../session/layout.js';
 import { choosesConversation, planLaunch } from '../session/launch.js';
+import { locksDir, projectSlug, shortId } from '../session/layout.js';
 import { loginEnvironment } from '../session/login.js';
 import { prepareConfigDir } from '../session/prepare.js';
 import type { SessionRecord } from '../session/record.js';
@@ -14,6 +12,8 @@ import { launch, launchContext, processRecordFor, recordChildProcess } from '../
 import { readSession, readSessions } from '../session/store.js';
 import { hasTranscriptIn } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
+import { withLock } from '../system/lock.js';
+import { isAlive } from '../system/proc.js';
 
 export interface ResumeOptions {
   query: string;
@@ -41,7 +41,9 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       );
     }
     if (!existsSync(record.cwd)) {
-      throw new UserError(`session ${label(record)} was started in ${record.cwd}, which no longer exists: recreate it first`);
+      throw new UserError(
+        `session ${label(record)} was started in ${record.cwd}, which no longer exists: recreate it first`,
+      );
     }
     const base = baseOfSession(record.base, settings.home);
     const context = launchContext(services, base);
@@ -69,9 +71,13 @@ export async function resume(services: Services, options: ResumeOptions): Promis
   });
   for (const notice of prepared.notices) services.err(`claude-session: ${notice}\n`);
   if (!prepared.continues && !choosesConversation(options.args)) {
-    services.err(`claude-session: session ${label(prepared.updated)} has no conversation yet: starting a new one in it\n`);
+    services.err(
+      `claude-session: session ${label(prepared.updated)} has no conversation yet: starting a new one in it\n`,
+    );
   }
-  return launch(services, prepared.plan, (pid) => recordChildProcess(settings.root, prepared.updated, pid, services));
+  return launch(services, prepared.plan, (pid) =>
+    recordChildProcess(settings.root, prepared.updated, pid, services),
+  );
 }
 
 function label(record: SessionRecord): string {

@@ -5,12 +5,17 @@ import { ensureRoot } from '../session/prepare.js';
 import { isUnlocked, lockShared, PROTECTED, unlockShared, unprotectedEntries } from '../session/protect.js';
 
 /** `shared status|lock|unlock`: the protection of the shared skills, agents and commands. */
-export async function shared(services: Services, action: 'status' | 'lock' | 'unlock', json: boolean): Promise<number> {
+export async function shared(
+  services: Services,
+  action: 'status' | 'lock' | 'unlock',
+  json: boolean,
+): Promise<number> {
   const settings = services.settings();
   const base = resolveBase(services.env, settings.home);
   ensureRoot(settings);
   if (action === 'lock' || action === 'unlock') {
-    const report = action === 'lock' ? lockShared(settings.root, base.dir) : unlockShared(settings.root, base.dir);
+    const report =
+      action === 'lock' ? lockShared(settings.root, base.dir) : unlockShared(settings.root, base.dir);
     for (const path of report.failed) services.err(`claude-session: could not change ${path} (not yours?)\n`);
     services.out(
       action === 'lock'

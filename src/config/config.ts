@@ -25,7 +25,8 @@ export interface Settings {
 
 export function configFilePath(env: NodeJS.ProcessEnv, home: string): string {
   if (env.CLAUDE_SESSION_CONFIG) return resolve(env.CLAUDE_SESSION_CONFIG);
-  const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config');
+  const xdg =
+    env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config');
   return join(xdg, 'claude-sessions', 'config.json');
 }
 
@@ -40,7 +41,9 @@ export function parseConfig(text: string, path: string): ConfigFile {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`config file ${path} is not valid JSON (${(error as Error).message}): fix or remove it`);
+    throw new UserError(
+      `config file ${path} is not valid JSON (${(error as Error).message}): fix or remove it`,
+    );
   }
   const result = v.safeParse(ConfigSchema, json);
   if (!result.success) {

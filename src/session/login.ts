@@ -1,4 +1,12 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errorCode } from '../cli/errors.js';
 import { readFileIfExists, writeFileAtomicSync } from '../system/files.js';
@@ -76,7 +84,8 @@ export function applyLogin(configDir: string, strategy: LoginStrategy): void {
 
 function expiresAt(text: string | undefined): number {
   try {
-    const value = (JSON.parse(text ?? '') as { claudeAiOauth?: { expiresAt?: unknown } }).claudeAiOauth?.expiresAt;
+    const value = (JSON.parse(text ?? '') as { claudeAiOauth?: { expiresAt?: unknown } }).claudeAiOauth
+      ?.expiresAt;
     return typeof value === 'number' ? value : 0;
   } catch {
     return 0;

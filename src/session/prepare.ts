@@ -4,8 +4,8 @@ import { errorCode, UserError } from '../cli/errors.js';
 import type { Settings } from '../config/config.js';
 import { mkdirPrivate, readFileIfExists, writeJsonAtomicSync } from '../system/files.js';
 import type { Base } from './base.js';
-import { type SessionPaths, sessionsDir } from './layout.js';
 import { sessionClaudeSettings } from './launch.js';
+import { type SessionPaths, sessionsDir } from './layout.js';
 import { applyLogin, type LoginStrategy } from './login.js';
 import { isUnlocked, lockShared, unprotectedEntries } from './protect.js';
 import { parseBaseClaudeJson, seedClaudeJson } from './seed.js';
@@ -15,7 +15,9 @@ import { linkSharedEntries } from './shared.js';
 export function ensureRoot(settings: Settings): void {
   const { root } = settings;
   if (root.startsWith(join(settings.home, '.claude', 'sessions'))) {
-    throw new UserError(`session root ${root} is inside ~/.claude/sessions, which is Claude Code's own: choose another`);
+    throw new UserError(
+      `session root ${root} is inside ~/.claude/sessions, which is Claude Code's own: choose another`,
+    );
   }
   if (!existsSync(root)) {
     if (settings.rootIsExplicit) {
@@ -26,7 +28,8 @@ export function ensureRoot(settings: Settings): void {
     mkdirPrivate(root);
   }
   try {
-    if (!statSync(root).isDirectory()) throw new UserError(`session root ${root} is not a directory: choose another`);
+    if (!statSync(root).isDirectory())
+      throw new UserError(`session root ${root} is not a directory: choose another`);
     accessSync(root, constants.W_OK | constants.X_OK);
     mkdirSync(sessionsDir(root), { mode: 0o700, recursive: true });
   } catch (error) {

@@ -20,7 +20,9 @@ export function resolveSession<T extends Named>(query: string, sessions: readonl
   const byName = sessions.find((session) => session.name === query);
   if (byName) return byName;
   const prefix = query.toLowerCase();
-  const matches = /^[0-9a-f-]+$/.test(prefix) ? sessions.filter((session) => session.id.startsWith(prefix)) : [];
+  const matches = /^[0-9a-f-]+$/.test(prefix)
+    ? sessions.filter((session) => session.id.startsWith(prefix))
+    : [];
   if (matches.length === 1 && matches[0]) return matches[0];
   if (matches.length > 1) {
     const shown = matches

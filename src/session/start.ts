@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { renameSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { renameSync, rmSync } from 'node:fs';
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { claudeVersion, findClaude } from '../system/claude-binary.js';
@@ -10,8 +10,8 @@ import { handOff, handOffAvailable, launcherIdentity, runChild } from '../system
 import { withLock } from '../system/lock.js';
 import { identify } from '../system/proc.js';
 import { type Base, resolveBase } from './base.js';
-import { cacheDir, locksDir, sessionPaths, tokenFile } from './layout.js';
 import { type LaunchPlan, planLaunch } from './launch.js';
+import { cacheDir, locksDir, sessionPaths, tokenFile } from './layout.js';
 import {
   baseCredentialsFile,
   chooseLogin,
@@ -46,7 +46,10 @@ export function launchContext(services: Services, base: Base): LaunchContext {
     baseCredentialsFile(base.dir),
   );
   if (login.kind === 'shared-login') healCredentialLinks(settings.root, login.credentials);
-  if (login.kind === 'none') notices.push('no login found: Claude will ask you to log in; `claude-session login` stores one for all sessions');
+  if (login.kind === 'none')
+    notices.push(
+      'no login found: Claude will ask you to log in; `claude-session login` stores one for all sessions',
+    );
   const version = claudeVersion(claude, join(cacheDir(settings.root), 'claude-versions.json')) ?? null;
   return { base, claude, claudeVersion: version, login, notices };
 }
@@ -129,7 +132,11 @@ function assertNameFree(root: string, name: string): void {
 }
 
 /** Hands the plan to the launcher shell, or runs Claude as a child when started without it. */
-export async function launch(services: Services, plan: LaunchPlan, onChild: (pid: number) => void): Promise<number> {
+export async function launch(
+  services: Services,
+  plan: LaunchPlan,
+  onChild: (pid: number) => void,
+): Promise<number> {
   if (handOffAvailable(services.env)) {
     handOff(plan);
     return 0;
@@ -137,10 +144,17 @@ export async function launch(services: Services, plan: LaunchPlan, onChild: (pid
   return runChild(plan, onChild);
 }
 
-export function recordChildProcess(root: string, record: SessionRecord, pid: number, services: Services): void {
+export function recordChildProcess(
+  root: string,
+  record: SessionRecord,
+  pid: number,
+  services: Services,
+): void {
   const identity = identify(pid);
   if (!identity) return;
-  const updated: SessionRecord = { ...record, process: { ...identity, startedAt: services.now().toISOString() } };
+  const updated: SessionRecord = {
+    ...record,
+    process: { ...identity, startedAt: services.now().toISOString() },
+  };
   writeJsonAtomicSync(sessionPaths(root, record.id).record, updated);
 }
-

@@ -40,10 +40,7 @@ export function viewSession(
 ): SessionView {
   const record = found.record;
   const state = sessionState(record, alive, usage);
-  const lastActivityMs = Math.max(
-    usage.lastActivityMs ?? 0,
-    record ? Date.parse(record.lastLaunchAt) : 0,
-  );
+  const lastActivityMs = Math.max(usage.lastActivityMs ?? 0, record ? Date.parse(record.lastLaunchAt) : 0);
   return {
     id: found.id,
     shortId: shortId(found.id),

@@ -37,7 +37,8 @@ function walk(dir: string, depth: number, usage: Usage): void {
       walk(path, depth + 1, usage);
       continue;
     }
-    if (usage.lastActivityMs === undefined || stat.mtimeMs > usage.lastActivityMs) usage.lastActivityMs = stat.mtimeMs;
+    if (usage.lastActivityMs === undefined || stat.mtimeMs > usage.lastActivityMs)
+      usage.lastActivityMs = stat.mtimeMs;
     if (stat.size > 0 && isConversation(entry.name, depth, dir)) usage.hasConversation = true;
   }
 }

@@ -22,7 +22,10 @@ export function findClaude(env: NodeJS.ProcessEnv): string {
   if (explicit) {
     const path = resolve(explicit);
     if (!isExecutableFile(path)) {
-      throw new UserError(`CLAUDE_SESSION_CLAUDE=${explicit} is not an executable file: fix the path or unset it`, 127);
+      throw new UserError(
+        `CLAUDE_SESSION_CLAUDE=${explicit} is not an executable file: fix the path or unset it`,
+        127,
+      );
     }
     return path;
   }
@@ -60,7 +63,8 @@ export function claudeVersion(binary: string, cacheFile: string): string | undef
     cache = JSON.parse(readFileIfExists(cacheFile) ?? '{}') as VersionCache;
   } catch {}
   const hit = cache[real];
-  if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs && hit.ino === stat.ino) return hit.version;
+  if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs && hit.ino === stat.ino)
+    return hit.version;
   let version: string | undefined;
   try {
     const out = execFileSync(binary, ['--version'], {

@@ -26,7 +26,13 @@ function ownerOf(lockDir: string): ProcessIdentity | undefined {
 }
 
 function sameOwner(a: ProcessIdentity | undefined, b: ProcessIdentity | undefined): boolean {
-  return a !== undefined && b !== undefined && a.pid === b.pid && a.startTime === b.startTime && a.bootId === b.bootId;
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.pid === b.pid &&
+    a.startTime === b.startTime &&
+    a.bootId === b.bootId
+  );
 }
 
 function unique(): string {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+import { randomUUID } from 'node:crypto';
 // A stand-in for Claude Code: records its argv, environment, cwd and pid, writes a history line and a
 // transcript into CLAUDE_CONFIG_DIR the way Claude does, and can be told to try things (FAKE_CLAUDE_*).
 import { appendFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -16,13 +16,26 @@ if (args[0] === 'setup-token') {
 }
 
 const config = process.env.CLAUDE_CONFIG_DIR;
-const record = { argv: args, env: process.env, cwd: process.cwd(), pid: process.pid, ppid: process.ppid, tries: {} };
+const record = {
+  argv: args,
+  env: process.env,
+  cwd: process.cwd(),
+  pid: process.pid,
+  ppid: process.ppid,
+  tries: {},
+};
 if (config && !process.env.FAKE_CLAUDE_NO_WRITE) {
   const conversation = randomUUID();
   const folder = join(config, 'projects', process.cwd().replace(/[^a-zA-Z0-9]/g, '-'));
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, `${conversation}.jsonl`), `${JSON.stringify({ type: 'user', cwd: process.cwd(), sessionId: conversation })}\n`);
-  appendFileSync(join(config, 'history.jsonl'), `${JSON.stringify({ display: args.join(' '), timestamp: Date.now() })}\n`);
+  writeFileSync(
+    join(folder, `${conversation}.jsonl`),
+    `${JSON.stringify({ type: 'user', cwd: process.cwd(), sessionId: conversation })}\n`,
+  );
+  appendFileSync(
+    join(config, 'history.jsonl'),
+    `${JSON.stringify({ display: args.join(' '), timestamp: Date.now() })}\n`,
+  );
   record.sees = {};
   for (const entry of ['skills', 'agents', 'commands']) {
     try {
@@ -43,7 +56,9 @@ if (config && !process.env.FAKE_CLAUDE_NO_WRITE) {
     attempt('delete', () => rmSync(join(config, process.env.FAKE_CLAUDE_DELETE), { recursive: true }));
   }
   if (process.env.FAKE_CLAUDE_WRITE) {
-    attempt('write', () => writeFileSync(join(config, process.env.FAKE_CLAUDE_WRITE), 'changed by a session\n'));
+    attempt('write', () =>
+      writeFileSync(join(config, process.env.FAKE_CLAUDE_WRITE), 'changed by a session\n'),
+    );
   }
 }
 if (process.env.FAKE_CLAUDE_LOG) {
@@ -54,7 +69,8 @@ const exit = Number(process.env.FAKE_CLAUDE_EXIT ?? 0);
 const sleep = Number(process.env.FAKE_CLAUDE_SLEEP_MS ?? 0);
 if (sleep > 0) {
   process.on('SIGTERM', () => {
-    if (process.env.FAKE_CLAUDE_LOG) writeFileSync(join(process.env.FAKE_CLAUDE_LOG, `${process.pid}.sigterm`), 'got SIGTERM\n');
+    if (process.env.FAKE_CLAUDE_LOG)
+      writeFileSync(join(process.env.FAKE_CLAUDE_LOG, `${process.pid}.sigterm`), 'got SIGTERM\n');
     process.exit(143);
   });
   setTimeout(() => process.exit(exit), sleep);

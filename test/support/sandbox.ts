@@ -74,7 +74,10 @@ export class Sandbox {
       '---\nname: hello-skill\ndescription: Says hello in a shared way\n---\nSay hello.\n',
     );
     mkdirSync(join(this.base, 'agents'), { recursive: true });
-    writeFileSync(join(this.base, 'agents', 'reviewer.md'), '---\nname: reviewer\ndescription: Reviews\n---\nReview.\n');
+    writeFileSync(
+      join(this.base, 'agents', 'reviewer.md'),
+      '---\nname: reviewer\ndescription: Reviews\n---\nReview.\n',
+    );
     mkdirSync(join(this.base, 'commands'), { recursive: true });
     writeFileSync(join(this.base, 'commands', 'hello.md'), 'Say hello to $ARGUMENTS\n');
     writeFileSync(join(this.base, 'CLAUDE.md'), '# Shared memory\n');
@@ -92,7 +95,12 @@ export class Sandbox {
   }
 
   env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...cleanEnv(), HOME: this.home, PATH: `${this.bin}:${process.env.PATH}`, FAKE_CLAUDE_LOG: this.log };
+    const env: NodeJS.ProcessEnv = {
+      ...cleanEnv(),
+      HOME: this.home,
+      PATH: `${this.bin}:${process.env.PATH}`,
+      FAKE_CLAUDE_LOG: this.log,
+    };
     for (const [key, value] of Object.entries(extra)) {
       if (value === undefined) delete env[key];
       else env[key] = value;
@@ -120,7 +128,9 @@ export class Sandbox {
     }
   }
 
-  sessionRecord(id: string): Record<string, unknown> & { process: { pid: number; startTime: number } | null } {
+  sessionRecord(
+    id: string,
+  ): Record<string, unknown> & { process: { pid: number; startTime: number } | null } {
     return JSON.parse(readFileSync(join(this.root, 'sessions', id, 'session.json'), 'utf8'));
   }
 

@@ -19,7 +19,9 @@ export function ordinaryUser(): TestUser | undefined {
     execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
   } catch {
     try {
-      execFileSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', TEST_USER], { stdio: 'ignore' });
+      execFileSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', TEST_USER], {
+        stdio: 'ignore',
+      });
     } catch {
       // Another test file may have created it at the same moment.
     }

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { Sandbox } from './support/sandbox.js';
+
+describe('help and version', () => {
+  const sandbox = new Sandbox();
+  it('prints the version', async () => {
+    const result = await sandbox.run(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it.each([[], ['new'], ['list'], ['resume'], ['show'], ['login'], ['logout'], ['import'], ['shared']])(
+    'prints help for %j',
+    async (...command) => {
+      const result = await sandbox.run([...command, '--help']);
+      expect(result.code, `${result.stderr} ${result.signal}`).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: claude-session/);
+      expect(sandbox.sessionIds()).toEqual([]);
+    },
+  );
+});

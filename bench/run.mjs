@@ -87,7 +87,6 @@ function findSessions(root) {
   return ids.map((id) => ({ id, record: read(id) })).filter((session) => session.record);
 }
 
-// ---------- /proc ----------
 const readProc = (pid, file) => attempt(() => fs.readFileSync(`/proc/${pid}/${file}`, 'utf8'));
 const cmdline = (pid) => (readProc(pid, 'cmdline') ?? '').split('\0').filter(Boolean).join(' ');
 const rssKb = (pid) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readProc(pid, 'status') ?? '')?.[1] ?? NaN);
@@ -119,9 +118,8 @@ const SLEEPY_BIN = join(TMP, 'bin-sleepy');
 /** A HOME with a base ~/.claude holding two skills, the other shared entries and a /login credentials file. */
 function makeHome() {
   fs.mkdirSync(WORK, { recursive: true });
-  for (const dir of ['agents', 'commands', 'rules', 'output-styles', 'plugins']) {
-    fs.mkdirSync(join(BASE, dir), { recursive: true });
-  }
+  for (const dir of ['agents', 'commands', 'rules', 'output-styles', 'plugins'])
+    write(join(BASE, dir, 'a.md'), '');
   for (const skill of ['review', 'deploy']) {
     write(join(BASE, 'skills', skill, 'SKILL.md'), `---\nname: ${skill}\ndescription: bench\n---\nDo it.\n`);
   }
@@ -146,7 +144,6 @@ function benchLaunch() {
   // A transcript for the working dir, so `resume` continues it (adds --continue) as with a real one.
   const projects = join(root, 'sessions', named.id, 'config', 'projects');
   write(join(projects, WORK.replace(/[^a-zA-Z0-9]/g, '-'), `${randomUUID()}.jsonl`), '{"type":"user"}\n');
-
   const variants = [
     ['(a) node -e 0', 'node', '-e', '0'],
     ['(b) fake claude directly', fake, '-p', 'hi'],
@@ -176,8 +173,7 @@ function benchLaunch() {
 // ---------- 2. resident memory ----------
 async function benchResident() {
   fakeClaude(SLEEPY_BIN, 'while :; do sleep 1; done');
-  const root = join(TMP, 'root-resident');
-  fs.mkdirSync(root);
+  const root = fs.mkdtempSync(join(TMP, 'root-resident-'));
   const env = cleanEnv({ HOME, PATH: `${SLEEPY_BIN}:${process.env.PATH}`, CLAUDE_SESSION_ROOT: root });
   // A Node process that stays, for scale: what a resident wrapper would cost.
   const idle = spawn('node', ['-e', 'setInterval(() => {}, 1000)'], { env, stdio: 'ignore' });
@@ -196,15 +192,14 @@ async function benchResident() {
     const same = pid === launcher.pid ? "same: Claude took the launcher's place" : 'DIFFERENT';
     console.log('\n## 2. Resident memory left behind (fake claude: a sh loop around `sleep 1`)\n');
     console.log(`launcher pid ${launcher.pid}; session.json process.pid ${pid} (${same})`);
-    console.log(
-      `/proc/${pid}/comm = ${readProc(pid, 'comm')?.trim()}, cmdline = ${shorten(cmdline(pid), 80)}\n`,
-    );
+    const comm = readProc(pid, 'comm')?.trim();
+    console.log(`/proc/${pid}/comm = ${comm}, cmdline = ${shorten(cmdline(pid), 80)}\n`);
     const rows = tree.map((p) => [p.pid, p.ppid, p.comm, fmt(rssKb(p.pid) / 1024), shorten(cmdline(p.pid))]);
     table(['pid', 'ppid', 'comm', 'VmRSS MB', 'cmdline'], rows);
     const total = tree.reduce((sum, p) => sum + (rssKb(p.pid) || 0), 0);
     console.log(`\nnode processes left in the launch's tree: ${nodes.length} (target: 0)`);
-    console.log(`total VmRSS of the tree: ${fmt(total / 1024)} MB`);
-    console.log(`for scale, an idle resident \`node\` has VmRSS ${fmt(rssKb(idle.pid) / 1024)} MB`);
+    const idleMb = fmt(rssKb(idle.pid) / 1024);
+    console.log(`total VmRSS of the tree: ${fmt(total / 1024)} MB (an idle resident \`node\`: ${idleMb} MB)`);
   } finally {
     attempt(() => process.kill(-launcher.pid, 'SIGKILL'));
     idle.kill('SIGKILL');
@@ -212,9 +207,8 @@ async function benchResident() {
 }
 
 // ---------- 3. list scaling ----------
-/** Lays out `count` sessions like real ones, every 20th with a corrupt session.json; returns how many. */
+/** Adds `count` sessions laid out like real ones, every 20th with a corrupt session.json; returns how many. */
 function makeSessions(root, count) {
-  fs.mkdirSync(join(root, 'sessions'), { recursive: true });
   const now = new Date().toISOString();
   const times = { createdAt: now, lastLaunchAt: now };
   const who = { user: userInfo().username, uid: userInfo().uid, host: hostname(), cwd: '/tmp/x', base: BASE };
@@ -224,8 +218,8 @@ function makeSessions(root, count) {
     const id = randomUUID();
     const dir = join(root, 'sessions', id);
     const config = join(dir, 'config');
-    fs.mkdirSync(join(config, 'projects', '-tmp-x'), { recursive: true });
-    fs.mkdirSync(join(dir, 'tmp'));
+    const project = join(config, 'projects', '-tmp-x');
+    for (const sub of [dir, config, dirname(project), project, join(dir, 'tmp')]) fs.mkdirSync(sub);
     const record = { schema: 1, id, name: null, ...who, claude, process: null, launches: 1, ...times };
     const bad = i % 20 === 0;
     if (bad) corrupt++;
@@ -234,7 +228,7 @@ function makeSessions(root, count) {
     fs.writeFileSync(join(config, '.claude.json'), '{"hasCompletedOnboarding":true,"projects":{}}\n');
     fs.writeFileSync(join(config, 'history.jsonl'), `{"display":"hi","timestamp":${Date.now()}}\n`);
     const transcript = '{"type":"user"}\n{"type":"assistant"}\n{"type":"user"}\n';
-    fs.writeFileSync(join(config, 'projects', '-tmp-x', `${id}.jsonl`), transcript);
+    fs.writeFileSync(join(project, `${id}.jsonl`), transcript);
     for (const name of SHARED) fs.symlinkSync(join(BASE, name), join(config, name));
   }
   return corrupt;
@@ -244,13 +238,18 @@ function benchList() {
   const rows = [];
   const launchRows = [];
   const medians = {};
+  const root = join(TMP, 'root-list');
+  const sessions = join(root, 'sessions');
+  fs.mkdirSync(sessions, { recursive: true });
+  const env = cleanEnv({ HOME, PATH: `${FAST_BIN}:${process.env.PATH}`, CLAUDE_SESSION_ROOT: root });
+  const opts = { env, cwd: WORK };
+  let corrupt = 0;
   for (const count of [0, 1000, 10000]) {
-    const root = join(TMP, `root-list-${count}`);
+    // One root, grown from 0 to 1,000 to 10,000 sessions.
+    const added = count - fs.readdirSync(sessions).length;
     const start = process.hrtime.bigint();
-    const corrupt = makeSessions(root, count);
-    const made = `(made in ${fmt(msSince(start) / 1000)} s)`;
-    const env = cleanEnv({ HOME, PATH: `${FAST_BIN}:${process.env.PATH}`, CLAUDE_SESSION_ROOT: root });
-    const opts = { env, cwd: WORK };
+    corrupt += makeSessions(root, added);
+    const made = `(${added} added in ${fmt(msSince(start) / 1000)} s)`;
     // Check once that every session is listed and exactly the corrupt ones are broken.
     const views = JSON.parse(run(BIN, ['list', '--json'], opts).stdout);
     const broken = views.filter((view) => view.state === 'broken').length;
@@ -262,11 +261,14 @@ function benchList() {
       const perSession = count ? fmt((ms / count) * 1000) : '-';
       rows.push([args.join(' '), count, fmt(ms), perSession, args[1] ? check : made]);
     }
-    // Launches read the root too (login repair, name lookup); timed after `list`, as they add sessions.
+    // Launches read the root too (login repair, name lookup); the sessions they add are removed after.
+    const before = new Set(fs.readdirSync(sessions));
     const first = run(BIN, ['--name', 'bench', '--', '-p', 'hi'], opts).ms;
     const fresh = timed(BIN, ['--', '-p', 'hi'], opts);
     const resumed = timed(BIN, ['resume', 'bench', '--', '-p', 'hi'], opts);
     launchRows.push([count, fmt(first), fmt(fresh), fmt(resumed)]);
+    const launched = fs.readdirSync(sessions).filter((entry) => !before.has(entry));
+    for (const id of launched) fs.rmSync(join(sessions, id), { recursive: true });
   }
   console.log(`\n## 3. \`list\` scaling (median of ${LIST_RUNS} runs after 1 warm-up; 5 % corrupt)\n`);
   table(['command', 'sessions', 'median ms', 'µs / session', 'check'], rows);
@@ -284,14 +286,13 @@ function benchList() {
 process.on('exit', cleanup); // also after a signal: the handlers below end through process.exit
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
-const started = Date.now();
 try {
   makeHome();
   console.log(`# claude-session bench (node ${process.version}, ${hostname()}, temp HOME ${HOME})`);
   benchLaunch();
   await benchResident();
   benchList();
-  console.log(`\n(bench took ${fmt((Date.now() - started) / 1000, 0)} s)`);
+  console.log(`\n(bench took ${fmt(performance.now() / 1000, 0)} s)`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

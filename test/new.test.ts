@@ -87,7 +87,16 @@ describe('claude-session (new)', () => {
       const history = readFileSync(join(config, 'history.jsonl'), 'utf8').trim().split('\n');
       expect(history).toHaveLength(1);
       inodes.add(statSync(join(config, 'history.jsonl')).ino);
-      for (const entry of ['skills', 'agents', 'commands', 'CLAUDE.md', 'settings.json']) {
+      for (const entry of [
+        'skills',
+        'agents',
+        'commands',
+        'rules',
+        'output-styles',
+        'CLAUDE.md',
+        'plugins',
+        'settings.json',
+      ]) {
         const stat = lstatSync(join(config, entry));
         expect(stat.isSymbolicLink(), `${entry} is a link`).toBe(true);
         expect(readlinkSync(join(config, entry))).toBe(join(sandbox.base, entry));

@@ -98,4 +98,19 @@ describe('shared skills, agents and commands', () => {
     expect(statSync(join(outside, 'file.md')).mode & 0o200).toBe(0o200);
     expect(lstatSync(join(sandbox.base, 'skills', 'linked')).isSymbolicLink()).toBe(true);
   });
+
+  it('leaves alone a shared tree owned by someone else, which a session cannot write anyway', async () => {
+    const { chownSync } = await import('node:fs');
+    chownSync(join(sandbox.base, 'skills'), 0, 0);
+    chownSync(join(sandbox.base, 'skills', 'hello-skill'), 0, 0);
+    chownSync(skill(), 0, 0);
+    const result = await sandbox.run(['--', '-p', 'x'], {
+      asUser: user,
+      env: { FAKE_CLAUDE_DELETE: 'skills/hello-skill' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('could not protect');
+    expect(statSync(skill()).mode & 0o777).toBe(0o644);
+    expect(sandbox.records()[0]?.tries).toEqual({ delete: 'EACCES' });
+  });
 });

@@ -1,5 +1,7 @@
 import {
+  accessSync,
   chmodSync,
+  constants,
   existsSync,
   lstatSync,
   readdirSync,
@@ -71,7 +73,8 @@ function change(path: string, mode: number, report: ProtectionReport): void {
     chmodSync(path, mode);
     report.changed++;
   } catch {
-    report.failed.push(path);
+    // Not ours to change (another user's): a failure only if we could write it all the same.
+    if (isWritable(path)) report.failed.push(path);
   }
 }
 
@@ -89,17 +92,30 @@ export function setProtection(baseDir: string, how: Mode): ProtectionReport {
   return report;
 }
 
-/** Cheap check for the launch path: the top of each protected entry present in the base is read-only. */
+/**
+ * Cheap check for the launch path: the top of each protected entry present in the base has no write bit
+ * (what root sees) or is not writable by us anyway (another user's shared tree).
+ */
 export function unprotectedEntries(baseDir: string): string[] {
   const open: string[] = [];
   for (const name of PROTECTED) {
     try {
-      if ((statSync(join(baseDir, name)).mode & 0o222) !== 0) open.push(name);
+      const path = join(baseDir, name);
+      if ((statSync(path).mode & 0o222) !== 0 && isWritable(path)) open.push(name);
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') open.push(name);
     }
   }
   return open;
+}
+
+function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function lockShared(root: string, baseDir: string): ProtectionReport {

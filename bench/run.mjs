@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(REPO, 'bin', 'claude-session');
-const CLI = join(REPO, 'dist', 'cli.js');
+const CLI = join(REPO, 'dist', 'cli.cjs');
 const RUNS = 30;
 const WARMUPS = 3;
 const LIST_RUNS = 5;
@@ -57,10 +57,9 @@ function fakeClaude(dir, body) {
 }
 
 /** The inherited environment without CLAUDE*, ANTHROPIC_*, XDG_* and NODE_OPTIONS, plus `extra`. */
+const DROPPED = /^(CLAUDE|ANTHROPIC_|XDG_|NODE_OPTIONS$)/;
 function cleanEnv(extra) {
-  const kept = Object.entries(process.env).filter(
-    ([key]) => !/^(CLAUDE|ANTHROPIC_|XDG_|NODE_OPTIONS$)/.test(key),
-  );
+  const kept = Object.entries(process.env).filter(([key]) => !DROPPED.test(key));
   return { ...Object.fromEntries(kept), ...extra };
 }
 
@@ -120,22 +119,28 @@ function makeHome() {
   fs.mkdirSync(WORK, { recursive: true });
   for (const dir of ['agents', 'commands', 'rules', 'output-styles', 'plugins'])
     write(join(BASE, dir, 'a.md'), '');
-  for (const skill of ['review', 'deploy']) {
+  for (const skill of ['review', 'deploy'])
     write(join(BASE, 'skills', skill, 'SKILL.md'), `---\nname: ${skill}\ndescription: bench\n---\nDo it.\n`);
-  }
   write(join(BASE, 'CLAUDE.md'), '# bench\n');
   write(join(BASE, 'settings.json'), '{"theme":"dark"}\n');
   write(join(BASE, '.credentials.json'), JSON.stringify({ claudeAiOauth: { expiresAt: Date.now() + 1e7 } }));
   write(join(HOME, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, projects: {} }));
 }
 
+/** Processes started in the background (killed at the end, also on an error or a signal). */
+const running = [];
+function stopRunning() {
+  for (const pid of running.splice(0)) attempt(() => process.kill(pid, 'SIGKILL'));
+}
+
 function cleanup() {
+  stopRunning();
   spawnSync('chmod', ['-R', 'u+w', TMP]); // the tool's protection makes the shared entries read-only
   fs.rmSync(TMP, { recursive: true, force: true });
 }
 
 // ---------- 1. launch overhead ----------
-function benchLaunch() {
+async function benchLaunch() {
   const fake = fakeClaude(FAST_BIN, 'exit 0');
   const opts = { env: cleanEnv({ HOME, PATH: `${FAST_BIN}:${process.env.PATH}` }), cwd: WORK };
   const root = join(HOME, '.claude-sessions');
@@ -149,9 +154,9 @@ function benchLaunch() {
     ['(b) fake claude directly', fake, '-p', 'hi'],
     ['(c) claude-session -- -p hi (new session)', BIN, '--', '-p', 'hi'],
     ['(d) claude-session resume bench -- -p hi', BIN, 'resume', 'bench', '--', '-p', 'hi'],
-    ['(e) node dist/cli.js --version (load only)', 'node', CLI, '--version'],
+    ['(e) node dist/cli.cjs --version (load only)', 'node', CLI, '--version'],
   ].map(([label, cmd, ...args]) => ({ label, cmd, args, times: [] }));
-  for (let i = 0; i < WARMUPS + RUNS; i++) {
+  for (let i = 0; i < WARMUPS + RUNS; i++, await sleep(0)) {
     for (const v of variants) {
       const { ms } = run(v.cmd, v.args, opts);
       if (i >= WARMUPS) v.times.push(ms);
@@ -165,9 +170,8 @@ function benchLaunch() {
   const pct = (ms) => `${fmt(ms)} ms = ${fmt((100 * ms) / a, 0)} % of median(a)`;
   console.log(`\nour own work = median(c) - median(b)               = ${pct(c - b)} (target: <= 30 %)`);
   console.log(`  the same less Node's own start-up: c - b - a     = ${pct(c - b - a)}`);
-  console.log(`  of which loading dist/cli.js + commander: e - a = ${pct(e - a)}`);
+  console.log(`  of which loading dist/cli.cjs + commander: e - a = ${pct(e - a)}`);
   console.log(`resume, less Node's own start-up:    d - b - a     = ${pct(d - b - a)}`);
-  console.log(`(${findSessions(root).length} sessions in the root at the end; the base has a shared login)`);
 }
 
 // ---------- 2. resident memory ----------
@@ -175,46 +179,42 @@ async function benchResident() {
   fakeClaude(SLEEPY_BIN, 'while :; do sleep 1; done');
   const root = fs.mkdtempSync(join(TMP, 'root-resident-'));
   const env = cleanEnv({ HOME, PATH: `${SLEEPY_BIN}:${process.env.PATH}`, CLAUDE_SESSION_ROOT: root });
-  // A Node process that stays, for scale: what a resident wrapper would cost.
   const idle = spawn('node', ['-e', 'setInterval(() => {}, 1000)'], { env, stdio: 'ignore' });
   const launcher = spawn(BIN, ['--', '-p', 'hi'], { env, cwd: WORK, stdio: 'ignore', detached: true });
-  try {
-    let pid;
-    // Wait until the recorded process has become Claude (the launcher shell execs it).
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(20)) {
-      pid = findSessions(root)[0]?.record.process?.pid;
-      if (pid && readProc(pid, 'comm')?.trim() === 'claude') break;
-    }
-    if (!pid) throw new Error('bench: the session never recorded a process');
-    await sleep(200);
-    const tree = descendants(launcher.pid);
-    const nodes = tree.filter((p) => p.comm === 'node' || cmdline(p.pid).includes('dist/cli.js'));
-    const same = pid === launcher.pid ? "same: Claude took the launcher's place" : 'DIFFERENT';
-    console.log('\n## 2. Resident memory left behind (fake claude: a sh loop around `sleep 1`)\n');
-    console.log(`launcher pid ${launcher.pid}; session.json process.pid ${pid} (${same})`);
-    const comm = readProc(pid, 'comm')?.trim();
-    console.log(`/proc/${pid}/comm = ${comm}, cmdline = ${shorten(cmdline(pid), 80)}\n`);
-    const rows = tree.map((p) => [p.pid, p.ppid, p.comm, fmt(rssKb(p.pid) / 1024), shorten(cmdline(p.pid))]);
-    table(['pid', 'ppid', 'comm', 'VmRSS MB', 'cmdline'], rows);
-    const total = tree.reduce((sum, p) => sum + (rssKb(p.pid) || 0), 0);
-    console.log(`\nnode processes left in the launch's tree: ${nodes.length} (target: 0)`);
-    const idleMb = fmt(rssKb(idle.pid) / 1024);
-    console.log(`total VmRSS of the tree: ${fmt(total / 1024)} MB (an idle resident \`node\`: ${idleMb} MB)`);
-  } finally {
-    attempt(() => process.kill(-launcher.pid, 'SIGKILL'));
-    idle.kill('SIGKILL');
+  running.push(idle.pid, -launcher.pid); // idle: for scale, a Node that stays; -pid: the launch's group
+  let pid;
+  // Wait until the recorded process has become Claude (the launcher shell execs it).
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(20)) {
+    pid = findSessions(root)[0]?.record.process?.pid;
+    if (pid && readProc(pid, 'comm')?.trim() === 'claude') break;
   }
+  if (!pid) throw new Error('bench: the session never recorded a process');
+  await sleep(200);
+  const tree = descendants(launcher.pid);
+  const nodes = tree.filter((p) => p.comm === 'node' || cmdline(p.pid).includes('dist/cli.cjs'));
+  const same = pid === launcher.pid ? "same: Claude took the launcher's place" : 'DIFFERENT';
+  console.log('\n## 2. Resident memory left behind (fake claude: a sh loop around `sleep 1`)\n');
+  console.log(`launcher pid ${launcher.pid}; session.json process.pid ${pid} (${same})`);
+  console.log(`/proc/${pid}/comm: ${readProc(pid, 'comm')?.trim()}; cmdline: ${shorten(cmdline(pid), 80)}\n`);
+  const rows = tree.map((p) => [p.pid, p.ppid, p.comm, fmt(rssKb(p.pid) / 1024), shorten(cmdline(p.pid))]);
+  table(['pid', 'ppid', 'comm', 'VmRSS MB', 'cmdline'], rows);
+  const total = tree.reduce((sum, p) => sum + (rssKb(p.pid) || 0), 0);
+  console.log(`\nnode processes left in the launch's tree: ${nodes.length} (target: 0)`);
+  const idleMb = fmt(rssKb(idle.pid) / 1024);
+  console.log(`total VmRSS of the tree: ${fmt(total / 1024)} MB (an idle resident \`node\`: ${idleMb} MB)`);
+  stopRunning();
 }
 
 // ---------- 3. list scaling ----------
 /** Adds `count` sessions laid out like real ones, every 20th with a corrupt session.json; returns how many. */
-function makeSessions(root, count) {
+async function makeSessions(root, count) {
   const now = new Date().toISOString();
   const times = { createdAt: now, lastLaunchAt: now };
   const who = { user: userInfo().username, uid: userInfo().uid, host: hostname(), cwd: '/tmp/x', base: BASE };
   const claude = { path: join(FAST_BIN, 'claude'), version: '9.9.9' };
   let corrupt = 0;
   for (let i = 0; i < count; i++) {
+    if (i % 500 === 0) await sleep(0); // lets a signal handler run
     const id = randomUUID();
     const dir = join(root, 'sessions', id);
     const config = join(dir, 'config');
@@ -234,7 +234,7 @@ function makeSessions(root, count) {
   return corrupt;
 }
 
-function benchList() {
+async function benchList() {
   const rows = [];
   const launchRows = [];
   const medians = {};
@@ -248,7 +248,7 @@ function benchList() {
     // One root, grown from 0 to 1,000 to 10,000 sessions.
     const added = count - fs.readdirSync(sessions).length;
     const start = process.hrtime.bigint();
-    corrupt += makeSessions(root, added);
+    corrupt += await makeSessions(root, added);
     const made = `(${added} added in ${fmt(msSince(start) / 1000)} s)`;
     // Check once that every session is listed and exactly the corrupt ones are broken.
     const views = JSON.parse(run(BIN, ['list', '--json'], opts).stdout);
@@ -289,9 +289,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exi
 try {
   makeHome();
   console.log(`# claude-session bench (node ${process.version}, ${hostname()}, temp HOME ${HOME})`);
-  benchLaunch();
+  await benchLaunch();
   await benchResident();
-  benchList();
+  await benchList();
   console.log(`\n(bench took ${fmt(performance.now() / 1000, 0)} s)`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -19,3 +19,19 @@ describe('help and version', () => {
     },
   );
 });
+
+describe('output into a closed pipe', () => {
+  it('stops quietly when the reader has gone (| head)', async () => {
+    const { runCommand, CLI } = await import('./support/sandbox.js');
+    const sandbox = new Sandbox();
+    const result = await runCommand(
+      'sh',
+      ['-c', `"${CLI}" --help | head -c 1 >/dev/null; "${CLI}" --help | true`],
+      {
+        env: sandbox.env(),
+      },
+    );
+    expect(result.stderr).toBe('');
+    sandbox.cleanup();
+  });
+});

@@ -202,7 +202,7 @@ describe('claude-session (new)', () => {
 
   it('runs Claude as a child, recording its pid, when started without the launcher shell', async () => {
     const { runCommand, REPO } = await import('./support/sandbox.js');
-    const result = await runCommand(process.execPath, [join(REPO, 'dist', 'cli.js'), '--', '-p', 'x'], {
+    const result = await runCommand(process.execPath, [join(REPO, 'dist', 'cli.cjs'), '--', '-p', 'x'], {
       env: sandbox.env({ FAKE_CLAUDE_EXIT: '5' }),
     });
     expect(result.code).toBe(5);

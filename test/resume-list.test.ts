@@ -201,3 +201,18 @@ describe('liveness', () => {
     }
   });
 });
+
+describe('the name index', () => {
+  it('finds a session by name without its index entry, and frees the name of a removed session', async () => {
+    const { rmSync, symlinkSync } = await import('node:fs');
+    await sandbox.run(['--name', 'kept', '--', '-p', 'x']);
+    rmSync(join(sandbox.root, 'names', 'kept'));
+    expect((await sandbox.run(['resume', 'kept'])).code).toBe(0);
+
+    // An entry pointing at a session that is gone does not hold the name.
+    symlinkSync('00000000-0000-4000-8000-000000000000', join(sandbox.root, 'names', 'freed'));
+    const result = await sandbox.run(['--name', 'freed', '--', '-p', 'x']);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await sandbox.run(['resume', 'freed'])).code).toBe(0);
+  });
+});

@@ -9,6 +9,16 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * Recognises a UserError structurally: cli.cjs and program.js are separate bundles, each with its own
+ * copy of the class, so `instanceof` does not hold across them.
+ */
+export function isUserError(error: unknown): error is UserError {
+  return (
+    error instanceof Error && error.name === 'UserError' && typeof (error as UserError).exitCode === 'number'
+  );
+}
+
 export function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error
     ? String((error as { code: unknown }).code)

@@ -14,6 +14,13 @@ export interface Services {
 
 export function processServices(): Services {
   let settings: Settings | undefined;
+  // Output piped into `head` and the like: stop quietly when the reader has gone.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
   return {
     env: process.env,
     cwd: process.cwd(),

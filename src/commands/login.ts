@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../cli/errors.js';
@@ -9,6 +8,7 @@ import { baseCredentialsFile, chooseLogin, readStoredToken } from '../session/lo
 import { ensureRoot } from '../session/prepare.js';
 import { findClaude } from '../system/claude-binary.js';
 import { mkdirPrivate, writeFileAtomicSync } from '../system/files.js';
+import { childProcess } from '../system/lazy.js';
 import { readSecretLine } from '../system/terminal.js';
 
 export interface LoginOptions {
@@ -33,7 +33,7 @@ export async function login(services: Services, options: LoginOptions): Promise<
     const scratch = join(settings.root, `.login-${process.pid}`);
     mkdirPrivate(scratch);
     try {
-      const result = spawnSync(claude, ['setup-token'], {
+      const result = childProcess().spawnSync(claude, ['setup-token'], {
         stdio: 'inherit',
         env: { ...services.env, CLAUDE_CONFIG_DIR: scratch, DISABLE_AUTOUPDATER: '1' },
       });

@@ -115,7 +115,7 @@ export function healCredentialLinks(root: string, credentials: string): number {
   for (const id of ids) {
     const path = join(sessionsDir(root), id, 'config', CREDENTIALS_FILE);
     try {
-      if (!lstatSync(path).isFile()) continue;
+      if (!lstatSync(path, { throwIfNoEntry: false })?.isFile()) continue;
       const copy = readFileSync(path, 'utf8');
       if (expiresAt(copy) > expiresAt(readFileIfExists(shared))) writeFileAtomicSync(shared, copy, 0o600);
       replaceWithLink(path, credentials);

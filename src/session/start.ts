@@ -20,9 +20,9 @@ import {
   loginEnvironment,
   readStoredToken,
 } from './login.js';
+import { assertNameFree, indexName } from './names.js';
 import { enforceProtection, ensureRoot, prepareConfigDir } from './prepare.js';
 import { nameProblem, type ProcessRecord, RECORD_SCHEMA, type SessionRecord } from './record.js';
-import { readSessions } from './store.js';
 
 /** What every launch (new or resume) works out before it touches a session. */
 export interface LaunchContext {
@@ -102,6 +102,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
     const publish = () => {
       if (options.name !== null) assertNameFree(settings.root, options.name);
       renameSync(building.dir, paths.dir);
+      if (options.name !== null) indexName(settings.root, options.name, id);
     };
     if (options.name === null) publish();
     else withLock(locksDir(settings.root), 'names', publish);
@@ -120,15 +121,6 @@ export async function startNewSession(services: Services, options: NewOptions): 
     loginEnv: loginEnvironment(context.login),
   });
   return launch(services, plan, (pid) => recordChildProcess(settings.root, record, pid, services));
-}
-
-function assertNameFree(root: string, name: string): void {
-  const holder = readSessions(root).find((session) => session.record?.name === name);
-  if (holder) {
-    throw new UserError(
-      `a session named "${name}" exists (${holder.id.slice(0, 8)}): resume it with \`claude-session resume ${name}\` or choose another name`,
-    );
-  }
 }
 
 /** Hands the plan to the launcher shell, or runs Claude as a child when started without it. */

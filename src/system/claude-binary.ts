@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../cli/errors.js';
-import { readFileIfExists, writeJsonAtomicSync } from './files.js';
+import { mkdirPrivate, readFileIfExists, writeJsonAtomicSync } from './files.js';
+import { childProcess } from './lazy.js';
 
 export const INSTALL_HINT =
   'install it with `npm install -g @anthropic-ai/claude-code` or set CLAUDE_SESSION_CLAUDE=/path/to/claude';
@@ -67,7 +67,7 @@ export function claudeVersion(binary: string, cacheFile: string): string | undef
     return hit.version;
   let version: string | undefined;
   try {
-    const out = execFileSync(binary, ['--version'], {
+    const out = childProcess().execFileSync(binary, ['--version'], {
       encoding: 'utf8',
       timeout: 15_000,
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -80,6 +80,7 @@ export function claudeVersion(binary: string, cacheFile: string): string | undef
   if (version === undefined) return undefined;
   try {
     cache[real] = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, version };
+    mkdirPrivate(dirname(cacheFile));
     writeJsonAtomicSync(cacheFile, cache);
   } catch {}
   return version;

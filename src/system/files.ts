@@ -1,14 +1,25 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import writeFileAtomic from 'write-file-atomic';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { errorCode } from '../cli/errors.js';
+
+let counter = 0;
 
 /**
  * Writes a whole file by temp file + rename, so a concurrent reader sees the old or the new content,
- * never a part. No fsync: these are small records on the launch path, and a torn record after a power
- * loss shows up as a `broken` session with a hint instead of going unnoticed.
+ * never a part, and a crash leaves at most a temp file beside it. The temp file is created exclusively
+ * with its final mode, so a secret is never readable by others for an instant. No fsync: these are small
+ * records on the launch path, and a torn record after a power loss shows up as a `broken` session with a
+ * hint instead of going unnoticed. (write-file-atomic does this with more options, but loading it and
+ * its signal handlers cost about 5 ms per launch, 8 % of Node's own start-up, measured with --cpu-prof.)
  */
 export function writeFileAtomicSync(path: string, data: string, mode = 0o600): void {
-  writeFileAtomic.sync(path, data, { mode, fsync: false });
+  const temp = `${path}.tmp-${process.pid}-${counter++}-${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    writeFileSync(temp, data, { mode, flag: 'wx' });
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 export function writeJsonAtomicSync(path: string, value: unknown, mode = 0o600): void {

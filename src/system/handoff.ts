@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
 import { closeSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { encodePlan, type LaunchPlan } from '../session/launch.js';
+import { childProcess } from './lazy.js';
 import { identify, type ProcessIdentity } from './proc.js';
 
 /**
@@ -36,7 +37,7 @@ export function runChild(plan: LaunchPlan, onStart: (pid: number) => void): Prom
   const [command, ...args] = plan.argv;
   if (command === undefined) throw new Error('empty launch plan');
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: plan.cwd, env, stdio: 'inherit' });
+    const child = childProcess().spawn(command, args, { cwd: plan.cwd, env, stdio: 'inherit' });
     child.once('error', reject);
     if (child.pid !== undefined) onStart(child.pid);
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
@@ -51,12 +52,5 @@ export function runChild(plan: LaunchPlan, onStart: (pid: number) => void): Prom
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
-  const numbers: Partial<Record<NodeJS.Signals, number>> = {
-    SIGHUP: 1,
-    SIGINT: 2,
-    SIGQUIT: 3,
-    SIGKILL: 9,
-    SIGTERM: 15,
-  };
-  return numbers[signal] ?? 1;
+  return constants.signals[signal] ?? 1;
 }

@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline';
+import { readline } from './lazy.js';
 
 /** Reads one line from stdin; on a terminal the typed characters are not echoed. */
 export function readSecretLine(prompt: string): Promise<string> {
@@ -6,7 +6,7 @@ export function readSecretLine(prompt: string): Promise<string> {
   process.stderr.write(prompt);
   if (!input.isTTY) {
     return new Promise((resolve) => {
-      const lines = createInterface({ input });
+      const lines = readline().createInterface({ input });
       let answered = false;
       lines.once('line', (line) => {
         answered = true;

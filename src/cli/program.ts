@@ -1,0 +1,172 @@
+import { Command, CommanderError } from 'commander';
+import { UserError } from './errors.js';
+import type { Services } from './services.js';
+
+declare const __VERSION__: string;
+
+const HELP_FOOTER = `
+Examples:
+  claude-session                       start a new isolated session here
+  claude-session --name api -- --model opus
+  claude-session list                  sessions with their state
+  claude-session resume api            continue a session's conversation
+
+Environment:
+  CLAUDE_SESSION_ROOT    where sessions live (default ~/.claude-sessions)
+  CLAUDE_SESSION_CLAUDE  the Claude Code binary (default: claude on PATH)
+  CLAUDE_CONFIG_DIR      the base config to share tools from (default ~/.claude)
+
+Docs: README.md`;
+
+export function build(
+  argv: string[],
+  services: Services,
+  run: (action: () => Promise<number>) => void,
+): Command {
+  const program = new Command('claude-session')
+    .description(
+      'Isolated, lasting, parallel Claude Code sessions that share your skills, agents and commands.',
+    )
+    .version(__VERSION__, '-V, --version')
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    .addHelpText('after', HELP_FOOTER)
+    .configureOutput({
+      writeOut: services.out,
+      writeErr: services.err,
+      outputError: (text, write) =>
+        write(`claude-session: ${text.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+    });
+
+  program
+    .command('new', { isDefault: true })
+    .summary('start a new session in this terminal (the default command)')
+    .description(
+      'Start a new isolated Claude Code session in this terminal; ARGS after -- go to Claude unchanged.',
+    )
+    .option('-n, --name <name>', 'a unique name to resume it by')
+    .argument('[args...]', 'arguments for Claude Code, after --')
+    .passThroughOptions()
+    .action((args: string[], options: { name?: string }) =>
+      run(async () => {
+        // Claude's arguments come after `--`; a word before it is a mistyped command, not a prompt.
+        const dashes = argv.indexOf('--');
+        const stray = args.slice(0, args.length - (dashes === -1 ? 0 : argv.length - dashes - 1));
+        if (stray.length > 0) {
+          const known = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+          throw new UserError(
+            `unknown command "${stray[0]}" (commands: ${known.join(', ')}); arguments for Claude go after --`,
+            2,
+          );
+        }
+        return (await import('../session/start.js')).startNewSession(services, {
+          name: options.name ?? null,
+          args: dashes === -1 ? [] : argv.slice(dashes + 1),
+        });
+      }),
+    );
+
+  program
+    .command('list')
+    .alias('ls')
+    .description(
+      'List sessions: id, name, state (running / exited / empty / broken), activity, memory, disk.',
+    )
+    .option('--json', 'print a JSON array for scripts')
+    .action((options: { json?: boolean }) =>
+      run(async () => (await import('../commands/list.js')).list(services, { json: options.json === true })),
+    );
+
+  program
+    .command('resume')
+    .description(
+      "Continue a session's conversation in its own config dir, in the directory it was started in.",
+    )
+    .argument('<session>', 'id, unique id prefix, or name')
+    .argument('[args...]', 'arguments for Claude Code, after --')
+    .passThroughOptions()
+    .action((query: string, args: string[]) =>
+      run(async () =>
+        (await import('../commands/resume.js')).resume(services, {
+          query,
+          args: args[0] === '--' ? args.slice(1) : args,
+        }),
+      ),
+    );
+
+  program
+    .command('show')
+    .description('Show one session in detail.')
+    .argument('<session>', 'id, unique id prefix, or name')
+    .option('--json', 'print a JSON object for scripts')
+    .action((query: string, options: { json?: boolean }) =>
+      run(async () =>
+        (await import('../commands/show.js')).show(services, { query, json: options.json === true }),
+      ),
+    );
+
+  program
+    .command('login')
+    .description('Store a long-lived login token for every session (runs `claude setup-token`).')
+    .option('--stdin', 'read the token from standard input instead of running setup-token')
+    .option('--status', 'say how sessions log in now, and change nothing')
+    .option('--json', 'with --status: print JSON')
+    .action((options: { stdin?: boolean; status?: boolean; json?: boolean }) =>
+      run(async () => {
+        const commands = await import('../commands/login.js');
+        return options.status
+          ? commands.loginStatus(services, { json: options.json === true })
+          : commands.login(services, { stdin: options.stdin === true });
+      }),
+    );
+
+  program
+    .command('logout')
+    .description('Remove the token stored by `claude-session login`.')
+    .action(() => run(async () => (await import('../commands/login.js')).logout(services)));
+
+  program
+    .command('import')
+    .description('Import session dirs of the earlier shell version from ~/.claude/sessions/<uuid>/.')
+    .option('--dry-run', 'show what would be imported and change nothing')
+    .option('--json', 'print JSON')
+    .action((options: { dryRun?: boolean; json?: boolean }) =>
+      run(async () =>
+        (await import('../commands/import.js')).importLegacy(services, {
+          dryRun: options.dryRun === true,
+          json: options.json === true,
+        }),
+      ),
+    );
+
+  program
+    .command('shared')
+    .description('Show or change the protection of the shared skills, agents, commands, rules and CLAUDE.md.')
+    .argument('[action]', 'status | lock | unlock', 'status')
+    .option('--json', 'with status: print JSON')
+    .action((action: string, options: { json?: boolean }) =>
+      run(async () => {
+        if (action !== 'status' && action !== 'lock' && action !== 'unlock') {
+          throw new UserError(`unknown action "${action}" for shared: use status, lock or unlock`, 2);
+        }
+        return (await import('../commands/shared.js')).shared(services, action, options.json === true);
+      }),
+    );
+
+  return program.exitOverride();
+}
+
+/** Parses and runs a command; commander's own errors (it has printed them) become exit status 2. */
+export async function runProgram(argv: string[], services: Services): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = build(argv, services, (action) => {
+    pending = action();
+  });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return pending ? await pending : 0;
+}

@@ -16,7 +16,7 @@ const common = {
 };
 await build({
   ...common,
-  entryPoints: ['src/cli/main.ts'],
+  entryPoints: ['src/cli/entry.ts'],
   outfile: 'dist/cli.cjs',
   format: 'cjs',
   define: { ...common.define, 'import.meta.url': '__importMetaUrl' },

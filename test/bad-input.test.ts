@@ -150,4 +150,36 @@ describe('bad input', () => {
       /session root .*locked-root is not writable \(EACCES\)/,
     );
   });
+
+  it('refuses to list an unreadable root (as an ordinary user)', async () => {
+    const user = ordinaryUser();
+    if (!user) throw new Error('no ordinary user to run as');
+    const root = join(sandbox.dir, 'closed-root');
+    mkdirSync(join(root, 'sessions'), { recursive: true });
+    chownTree(sandbox.dir, user);
+    chmodSync(join(root, 'sessions'), 0o000);
+    await expectRefusal(
+      () => sandbox.run(['list'], { env: { CLAUDE_SESSION_ROOT: root }, asUser: user }),
+      /cannot read the session root .*closed-root\/sessions \(EACCES\)/,
+    );
+  });
+
+  it('refuses to start in a directory that was removed', async () => {
+    const gone = join(sandbox.dir, 'gone');
+    mkdirSync(gone);
+    const { runCommand, CLI } = await import('./support/sandbox.js');
+    const before = snapshot(sandbox.home);
+    const result = await runCommand(
+      'sh',
+      ['-c', `cd "${gone}" && rmdir "${gone}" && exec "${CLI}" -- -p x`],
+      {
+        env: sandbox.env(),
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'claude-session: the current directory no longer exists: cd somewhere else first',
+    );
+    expect(snapshot(sandbox.home)).toBe(before);
+  });
 });

@@ -1,5 +1,5 @@
 import { isUserError } from './errors.js';
-import { processServices, type Services } from './services.js';
+import type { Services } from './services.js';
 
 /**
  * The launch fast path: `claude-session [--name NAME] [-- ARGS...]` is parsed here, without loading the
@@ -24,12 +24,22 @@ export function parseLaunch(argv: readonly string[]): { name: string | null; arg
 
 const PROGRAM = './program.js';
 
+/** `claude-session resume SESSION [-- ARGS...]`, the other command that starts Claude. */
+export function parseResume(argv: readonly string[]): { query: string; args: string[] } | undefined {
+  const [command, query, dashes] = argv;
+  if (command !== 'resume' || query === undefined || query.startsWith('-')) return undefined;
+  if (dashes === undefined) return { query, args: [] };
+  return dashes === '--' ? { query, args: argv.slice(3) } : undefined;
+}
+
 export async function main(argv: string[], services: Services): Promise<number> {
   try {
     const launch = parseLaunch(argv);
     if (launch && !launch.name?.startsWith('-')) {
       return await (await import('../session/start.js')).startNewSession(services, launch);
     }
+    const resume = parseResume(argv);
+    if (resume) return await (await import('../commands/resume.js')).resume(services, resume);
     // A separate file (see scripts/build.mjs), so that the launch path does not even compile commander.
     const program: typeof import('./program.js') = await import(PROGRAM);
     return await program.runProgram(argv, services);
@@ -47,12 +57,3 @@ export function report(error: unknown, services: Services): number {
   services.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 70;
 }
-
-main(process.argv.slice(2), processServices()).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.exitCode = report(error, processServices());
-  },
-);

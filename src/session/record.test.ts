@@ -45,3 +45,13 @@ describe('nameProblem', () => {
     expect(nameProblem(name)).toMatch(/invalid/),
   );
 });
+
+describe('randomId', () => {
+  it('makes distinct version 4 UUIDs', async () => {
+    const { randomId } = await import('../system/files.js');
+    const ids = Array.from({ length: 1000 }, randomId);
+    expect(new Set(ids).size).toBe(1000);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

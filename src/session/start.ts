@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { claudeVersion, findClaude } from '../system/claude-binary.js';
-import { mkdirPrivate, writeJsonAtomicSync } from '../system/files.js';
+import { mkdirPrivate, randomId, writeJsonAtomicSync } from '../system/files.js';
 import { handOff, handOffAvailable, launcherIdentity, runChild } from '../system/handoff.js';
 import { withLock } from '../system/lock.js';
 import { identify } from '../system/proc.js';
@@ -69,12 +68,13 @@ export async function startNewSession(services: Services, options: NewOptions): 
     const problem = nameProblem(options.name);
     if (problem) throw new UserError(problem);
   }
+  if (!services.cwd) throw new UserError('the current directory no longer exists: cd somewhere else first');
   const settings = services.settings();
   const base = resolveBase(services.env, settings.home);
   // Checked before anything is written; checked again under the lock, where it counts.
   if (options.name !== null) assertNameFree(settings.root, options.name);
   const context = launchContext(services, base);
-  const id = randomUUID();
+  const id = randomId();
   const now = services.now().toISOString();
   const user = userInfo();
   const record: SessionRecord = {

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { errorCode } from '../cli/errors.js';
+import { errorCode, UserError } from '../cli/errors.js';
 import { readFileIfExists } from '../system/files.js';
 import { isSessionId, type SessionPaths, sessionPaths, sessionsDir } from './layout.js';
 import { parseRecord, type SessionRecord } from './record.js';
@@ -17,7 +17,9 @@ export function sessionIds(root: string): string[] {
     return readdirSync(sessionsDir(root)).filter(isSessionId);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return [];
-    throw error;
+    throw new UserError(
+      `cannot read the session root ${sessionsDir(root)} (${errorCode(error) ?? String(error)}): fix its permissions or set CLAUDE_SESSION_ROOT`,
+    );
   }
 }
 

@@ -1,4 +1,13 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { errorCode } from '../cli/errors.js';
 
 let counter = 0;
@@ -38,4 +47,22 @@ export function readFileIfExists(path: string): string | undefined {
 
 export function mkdirPrivate(path: string): void {
   mkdirSync(path, { mode: 0o700, recursive: true });
+}
+
+/**
+ * A random (version 4) UUID from the kernel's random source, as crypto.randomUUID makes it; without
+ * loading node:crypto, which costs about 3.5 ms on the launch path.
+ */
+export function randomId(): string {
+  const bytes = Buffer.alloc(16);
+  const fd = openSync('/dev/urandom', 'r');
+  try {
+    readSync(fd, bytes, 0, 16, null);
+  } finally {
+    closeSync(fd);
+  }
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

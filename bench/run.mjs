@@ -154,7 +154,7 @@ async function benchLaunch() {
     ['(b) fake claude directly', fake, '-p', 'hi'],
     ['(c) claude-session -- -p hi (new session)', BIN, '--', '-p', 'hi'],
     ['(d) claude-session resume bench -- -p hi', BIN, 'resume', 'bench', '--', '-p', 'hi'],
-    ['(e) node dist/cli.cjs --version (load only)', 'node', CLI, '--version'],
+    ['(e) claude-session --version (loads commander)', BIN, '--version'],
   ].map(([label, cmd, ...args]) => ({ label, cmd, args, times: [] }));
   for (let i = 0; i < WARMUPS + RUNS; i++, await sleep(0)) {
     for (const v of variants) {
@@ -168,10 +168,15 @@ async function benchLaunch() {
   console.log(`\n## 1. Launch overhead (${RUNS} runs each after ${WARMUPS} warm-ups, round-robin)\n`);
   table(['variant', 'median ms', 'p90 ms', 'x node -e 0'], rows);
   const pct = (ms) => `${fmt(ms)} ms = ${fmt((100 * ms) / a, 0)} % of median(a)`;
-  console.log(`\nour own work = median(c) - median(b)               = ${pct(c - b)} (target: <= 30 %)`);
-  console.log(`  the same less Node's own start-up: c - b - a     = ${pct(c - b - a)}`);
-  console.log(`  of which loading dist/cli.cjs + commander: e - a = ${pct(e - a)}`);
-  console.log(`resume, less Node's own start-up:    d - b - a     = ${pct(d - b - a)}`);
+  // The issue's target: our own work (the launcher less Claude, less Node's own start-up) adds at most
+  // 30 % to a bare Node start-up.
+  console.log(
+    `\nnew session: our own work added to Node's start-up, c - b - a = ${pct(c - b - a)} (target: <= 30 %)`,
+  );
+  console.log(
+    `resume:      our own work added to Node's start-up, d - b - a = ${pct(d - b - a)} (target: <= 30 %)`,
+  );
+  console.log(`other commands (commander loaded),                  e - a     = ${pct(e - a)}`);
 }
 
 // ---------- 2. resident memory ----------

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { UserError } from './errors.js';
 import type { Services } from './services.js';
 
@@ -102,6 +102,39 @@ export function build(
     .action((query: string, options: { json?: boolean }) =>
       run(async () =>
         (await import('../commands/show.js')).show(services, { query, json: options.json === true }),
+      ),
+    );
+
+  program
+    .command('update')
+    .description(
+      'Check for a newer Claude Code and install it safely: side by side (managed mode), or with npm -g only while no session runs (npm-global mode).',
+    )
+    .option('--check', 'only say whether a newer version exists')
+    .option('--to <version>', 'install exactly this version (also an older one)')
+    .option('--rollback', 'return to the previous version (managed mode)')
+    .option('--json', 'print JSON for scripts')
+    .addOption(new Option('--background').hideHelp())
+    .action(
+      (options: { check?: boolean; to?: string; rollback?: boolean; json?: boolean; background?: boolean }) =>
+        run(async () =>
+          (await import('../commands/update.js')).update(services, {
+            check: options.check === true,
+            json: options.json === true,
+            to: options.to,
+            rollback: options.rollback === true,
+            background: options.background === true,
+          }),
+        ),
+    );
+
+  program
+    .command('versions')
+    .description('List the installed Claude Code versions and which live sessions run which.')
+    .option('--json', 'print JSON for scripts')
+    .action((options: { json?: boolean }) =>
+      run(async () =>
+        (await import('../commands/update.js')).versions(services, { json: options.json === true }),
       ),
     );
 

@@ -9,11 +9,17 @@ import { lookupName } from '../session/names.js';
 import { prepareConfigDir } from '../session/prepare.js';
 import type { SessionRecord } from '../session/record.js';
 import { type Named, resolveSession } from '../session/resolve.js';
-import { launch, launchContext, processRecordFor, recordChildProcess } from '../session/start.js';
+import {
+  backgroundCheckDue,
+  launch,
+  launchContext,
+  processRecordFor,
+  recordChildProcess,
+} from '../session/start.js';
 import { readSession, readSessions, sessionIds } from '../session/store.js';
 import { hasTranscriptIn } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
-import { withLock } from '../system/lock.js';
+import { withLockAsync } from '../system/lock.js';
 import { isAlive } from '../system/proc.js';
 
 export interface ResumeOptions {
@@ -27,7 +33,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
   // Ids are directory names and names are in an index: no record is read to find the session.
   const named = isSessionId(options.query) ? undefined : lookupName(settings.root, options.query);
   const found = findSession(settings.root, options.query, named);
-  const prepared = withLock(locksDir(settings.root), `session-${found.id}`, () => {
+  const prepared = await withLockAsync(locksDir(settings.root), `session-${found.id}`, async () => {
     const session = readSession(settings.root, found.id);
     const record = session.record;
     if (!record) {
@@ -46,7 +52,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       );
     }
     const base = baseOfSession(record.base, settings.home);
-    const context = launchContext(services, base);
+    const context = await launchContext(services, base);
     prepareConfigDir(session.paths, base, context.login);
     const continues =
       !choosesConversation(options.args) && hasTranscriptIn(session.paths.configDir, projectSlug(record.cwd));
@@ -66,6 +72,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       claude: context.claude,
       args: continues ? ['--continue', ...options.args] : options.args,
       loginEnv: loginEnvironment(context.login),
+      background: backgroundCheckDue(services),
     });
     return { plan, updated, notices: context.notices, continues };
   });

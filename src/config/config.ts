@@ -7,9 +7,21 @@ import { readFileIfExists } from '../system/files.js';
 export const PROTECT_POLICIES = ['readonly', 'off'] as const;
 export type ProtectPolicy = (typeof PROTECT_POLICIES)[number];
 
+export const UPDATE_MODES = ['managed', 'npm-global'] as const;
+export type UpdateMode = (typeof UPDATE_MODES)[number];
+
 const ConfigSchema = v.strictObject({
   root: v.optional(v.pipe(v.string(), v.minLength(1))),
   protectShared: v.optional(v.picklist(PROTECT_POLICIES)),
+  update: v.optional(
+    v.strictObject({
+      mode: v.optional(v.picklist(UPDATE_MODES)),
+      check: v.optional(v.boolean()),
+      autoInstall: v.optional(v.boolean()),
+      intervalHours: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 365))),
+      sudo: v.optional(v.boolean()),
+    }),
+  ),
 });
 export type ConfigFile = v.InferOutput<typeof ConfigSchema>;
 
@@ -21,6 +33,21 @@ export interface Settings {
   /** Whether the root came from the user (environment or config file) rather than the default. */
   rootIsExplicit: boolean;
   protectShared: ProtectPolicy;
+  update: UpdateSettings;
+}
+
+export const DEFAULT_PACKAGE = '@anthropic-ai/claude-code';
+
+export interface UpdateSettings {
+  mode: UpdateMode;
+  /** The background check at session start (off with CLAUDE_SESSION_NO_UPDATE=1 or "check": false). */
+  check: boolean;
+  /** Whether the background check installs what it finds (else it only reports). */
+  autoInstall: boolean;
+  intervalMs: number;
+  sudo: boolean;
+  /** The npm package; CLAUDE_SESSION_PACKAGE overrides it (tests publish a package of their own). */
+  packageName: string;
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv, home: string): string {
@@ -50,7 +77,7 @@ export function parseConfig(text: string, path: string): ConfigFile {
     const issue = result.issues[0];
     const where = issue ? v.getDotPath(issue) : null;
     throw new UserError(
-      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')})`,
+      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}`,
     );
   }
   return result.output;
@@ -68,5 +95,13 @@ export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir(
     root,
     rootIsExplicit: explicitRoot !== undefined,
     protectShared: config.protectShared ?? 'readonly',
+    update: {
+      mode: config.update?.mode ?? 'managed',
+      check: env.CLAUDE_SESSION_NO_UPDATE !== '1' && config.update?.check !== false,
+      autoInstall: config.update?.autoInstall !== false,
+      intervalMs: (config.update?.intervalHours ?? 12) * 3600_000,
+      sudo: config.update?.sudo === true,
+      packageName: env.CLAUDE_SESSION_PACKAGE || DEFAULT_PACKAGE,
+    },
   };
 }

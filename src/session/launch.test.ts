@@ -14,6 +14,7 @@ describe('planLaunch', () => {
       claude: '/bin/claude',
       args: ['-p', 'hi'],
       loginEnv: { CLAUDE_CODE_OAUTH_TOKEN: 't' },
+      background: false,
     });
     expect(plan.argv).toEqual(['/bin/claude', '--settings', paths.claudeSettings, '-p', 'hi']);
     expect(plan.set).toMatchObject({
@@ -30,8 +31,14 @@ describe('planLaunch', () => {
 
 describe('encodePlan', () => {
   it('writes one line per value, with backslashes doubled and newlines escaped', () => {
-    const text = encodePlan({ cwd: '/a\nb', set: { X: 'c\\d' }, unset: ['Y'], argv: ['e', ''] });
-    expect(text).toBe('#claude-session-plan 1\nC /a\\nb\nU Y\nE X=c\\\\d\nA e\nA \n');
+    const text = encodePlan({
+      cwd: '/a\nb',
+      set: { X: 'c\\d' },
+      unset: ['Y'],
+      argv: ['e', ''],
+      background: true,
+    });
+    expect(text).toBe('#claude-session-plan 1\nB update --background\nC /a\\nb\nU Y\nE X=c\\\\d\nA e\nA \n');
   });
 });
 

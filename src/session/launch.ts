@@ -6,6 +6,8 @@ export interface LaunchPlan {
   set: Record<string, string>;
   unset: string[];
   argv: string[];
+  /** Whether the launcher starts the detached update check (`claude-session update --background`). */
+  background: boolean;
 }
 
 /** Variables of ours that must not leak from a session into a session started inside it. */
@@ -21,6 +23,7 @@ export interface LaunchInput {
   args: string[];
   /** Extra environment from the login strategy (e.g. a stored CLAUDE_CODE_OAUTH_TOKEN). */
   loginEnv: Record<string, string>;
+  background: boolean;
 }
 
 export function planLaunch(input: LaunchInput): LaunchPlan {
@@ -42,6 +45,7 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
     set,
     unset,
     argv: [input.claude, '--settings', input.paths.claudeSettings, ...input.args],
+    background: input.background,
   };
 }
 
@@ -71,7 +75,9 @@ export function choosesConversation(args: readonly string[]): boolean {
  */
 export function encodePlan(plan: LaunchPlan): string {
   const encode = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-  const lines = ['#claude-session-plan 1', `C ${encode(plan.cwd)}`];
+  const lines = ['#claude-session-plan 1'];
+  if (plan.background) lines.push('B update --background');
+  lines.push(`C ${encode(plan.cwd)}`);
   for (const name of plan.unset) lines.push(`U ${name}`);
   for (const [name, value] of Object.entries(plan.set)) lines.push(`E ${name}=${encode(value)}`);
   for (const arg of plan.argv) lines.push(`A ${encode(arg)}`);

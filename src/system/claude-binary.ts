@@ -43,6 +43,21 @@ export function parseClaudeVersion(output: string): string | undefined {
   return VERSION.exec(output.trim())?.[1];
 }
 
+/** What a `claude` binary says its version is (uncached); undefined when it does not answer in time. */
+export function askVersion(binary: string, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    const out = childProcess().execFileSync(binary, ['--version'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...env, DISABLE_AUTOUPDATER: '1' },
+    });
+    return parseClaudeVersion(out);
+  } catch {
+    return undefined;
+  }
+}
+
 type VersionCache = Record<string, { size: number; mtimeMs: number; ino: number; version: string }>;
 
 /**
@@ -65,18 +80,7 @@ export function claudeVersion(binary: string, cacheFile: string): string | undef
   const hit = cache[real];
   if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs && hit.ino === stat.ino)
     return hit.version;
-  let version: string | undefined;
-  try {
-    const out = childProcess().execFileSync(binary, ['--version'], {
-      encoding: 'utf8',
-      timeout: 15_000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, DISABLE_AUTOUPDATER: '1' },
-    });
-    version = parseClaudeVersion(out);
-  } catch {
-    return undefined;
-  }
+  const version = askVersion(binary, process.env);
   if (version === undefined) return undefined;
   try {
     cache[real] = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, version };

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorCode, UserError } from '../cli/errors.js';
+import { errorCode, isUserError, UserError } from '../cli/errors.js';
 import { identify, isAlive, type ProcessIdentity } from './proc.js';
 
 /**
@@ -74,11 +74,14 @@ export function acquireLock(locksDir: string, name: string, timeoutMs = 10_000):
       if (errorCode(error) !== 'ENOTEMPTY' && errorCode(error) !== 'EEXIST') throw error;
     }
     const owner = ownerOf(lockDir);
-    if (owner === undefined || !isAlive(owner)) {
-      // No owner file means it was just being removed; a dead owner means a crash.
-      if (owner !== undefined || attempt > 20) takeOver(locksDir, lockDir, owner);
+    if (owner !== undefined && !isAlive(owner)) {
+      // Its owner crashed or was killed: take it over and try again at once.
+      takeOver(locksDir, lockDir, owner);
+      if (attempt < 50) continue;
     }
-    if (Date.now() > deadline) {
+    // No owner file for long means a lock left half-removed; it is gone in an instant otherwise.
+    if (owner === undefined && attempt > 20) takeOver(locksDir, lockDir, owner);
+    if (Date.now() >= deadline) {
       throw new UserError(
         `timed out waiting for lock ${lockDir} held by pid ${owner?.pid ?? '?'}: try again, or remove it if that process is stuck`,
       );
@@ -95,6 +98,25 @@ function releaseLock(locksDir: string, lockDir: string): void {
     return;
   }
   rmSync(aside, { recursive: true, force: true });
+}
+
+/** The lock if it is free (or its owner is gone), else undefined at once. */
+export function tryAcquireLock(locksDir: string, name: string): Lock | undefined {
+  try {
+    return acquireLock(locksDir, name, 0);
+  } catch (error) {
+    if (isUserError(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function withLockAsync<T>(locksDir: string, name: string, action: () => Promise<T>): Promise<T> {
+  const lock = acquireLock(locksDir, name);
+  try {
+    return await action();
+  } finally {
+    lock.release();
+  }
 }
 
 export function withLock<T>(locksDir: string, name: string, action: () => T): T {

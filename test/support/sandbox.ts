@@ -100,6 +100,8 @@ export class Sandbox {
       HOME: this.home,
       PATH: `${this.bin}:${process.env.PATH}`,
       FAKE_CLAUDE_LOG: this.log,
+      // No update checks against the public registry; the update tests turn them on with a local one.
+      CLAUDE_SESSION_NO_UPDATE: '1',
     };
     for (const [key, value] of Object.entries(extra)) {
       if (value === undefined) delete env[key];

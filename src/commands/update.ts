@@ -1,0 +1,202 @@
+import { UserError } from '../cli/errors.js';
+import { formatAge, tildify } from '../cli/format.js';
+import type { Services } from '../cli/services.js';
+import { locksDir } from '../session/layout.js';
+import { ensureRoot } from '../session/prepare.js';
+import { readSessions } from '../session/store.js';
+import { askVersion, findClaude } from '../system/claude-binary.js';
+import { acquireLock, tryAcquireLock } from '../system/lock.js';
+import { isAlive } from '../system/proc.js';
+import { readUpdateState } from '../update/state.js';
+import { currentVersion, installedVersions, previousVersion, storeDir, versionDir } from '../update/store.js';
+import {
+  checkLatest,
+  installManaged,
+  installNpmGlobal,
+  rollbackManaged,
+  type UpdateContext,
+} from '../update/update.js';
+import { compareVersions, isVersion } from '../update/version.js';
+
+export interface UpdateOptions {
+  check: boolean;
+  json: boolean;
+  to: string | undefined;
+  rollback: boolean;
+  background: boolean;
+}
+
+function context(services: Services, quiet: boolean): UpdateContext {
+  const settings = services.settings();
+  return {
+    root: settings.root,
+    settings: settings.update,
+    env: services.env,
+    showProgress: !quiet,
+    now: services.now,
+    say: (line) => {
+      if (!quiet) services.err(`claude-session: ${line}\n`);
+    },
+  };
+}
+
+/** The version new sessions start on now: the store's current one, or the `claude` on PATH. */
+function installedVersion(services: Services): string | null {
+  const settings = services.settings();
+  if (settings.update.mode === 'managed') {
+    const current = currentVersion(settings.root);
+    if (current) return current;
+  }
+  try {
+    return askVersion(findClaude(services.env), services.env) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function update(services: Services, options: UpdateOptions): Promise<number> {
+  const settings = services.settings();
+  ensureRoot(settings);
+  const managed = settings.update.mode === 'managed';
+  if (options.to !== undefined && !isVersion(options.to)) {
+    throw new UserError(`"${String(options.to).slice(0, 40)}" is not a version: give one like 2.1.332`, 2);
+  }
+  if (options.background) return background(services);
+  const ctx = context(services, options.json || options.check);
+
+  if (options.rollback) {
+    if (!managed)
+      throw new UserError('rollback needs the managed mode; in npm-global mode use `update --to VERSION`');
+    const to = await rollbackManaged(ctx);
+    services.out(`new sessions start on Claude Code ${to} again; running sessions keep theirs\n`);
+    return 0;
+  }
+
+  const installed = installedVersion(services);
+  let target = options.to;
+  if (target === undefined) {
+    const result = await checkLatest(ctx, installed);
+    if (!result.ok) throw new UserError(`update check failed: ${result.error}`);
+    target = result.latest;
+  }
+  const available = installed === null || compareVersions(target, installed) > 0;
+  if (options.check) {
+    if (options.json) {
+      services.out(
+        `${JSON.stringify({ mode: settings.update.mode, installed, latest: target, updateAvailable: available })}\n`,
+      );
+    } else {
+      services.out(
+        available
+          ? `Claude Code ${target} is available (installed: ${installed ?? 'none'}): run \`claude-session update\`\n`
+          : `Claude Code ${installed} is up to date\n`,
+      );
+    }
+    return 0;
+  }
+  if (options.to === undefined && !available) {
+    services.out(
+      options.json
+        ? `${JSON.stringify({ installed, changed: false })}\n`
+        : `Claude Code ${installed} is up to date\n`,
+    );
+    return 0;
+  }
+  if (managed) {
+    const lock = acquireLock(locksDir(settings.root), 'update', 15 * 60_000);
+    try {
+      await installManaged(ctx, target);
+    } finally {
+      lock.release();
+    }
+    services.out(
+      options.json
+        ? `${JSON.stringify({ installed: target, previous: installed, changed: true })}\n`
+        : `new sessions start on Claude Code ${target} (was ${installed ?? 'none'}); running sessions keep theirs\n`,
+    );
+    return 0;
+  }
+  const done = await installNpmGlobal(ctx, target);
+  if (!done) {
+    throw new UserError(
+      `not installed: sessions are running and \`npm install -g\` would break them; run this again when they have ended`,
+      75,
+    );
+  }
+  services.out(
+    options.json
+      ? `${JSON.stringify({ installed: target, previous: installed, changed: true })}\n`
+      : `installed Claude Code ${target} globally (was ${installed ?? 'none'})\n`,
+  );
+  return 0;
+}
+
+/**
+ * What a session start runs in a detached process when a check is due: check, and install what is
+ * newer when that is safe. Quiet; everything goes to update.log. One at a time: a second one just exits.
+ */
+async function background(services: Services): Promise<number> {
+  const settings = services.settings();
+  const lock = tryAcquireLock(locksDir(settings.root), 'update');
+  if (!lock) return 0;
+  try {
+    const ctx = context(services, true);
+    const installed = installedVersion(services);
+    const result = await checkLatest(ctx, installed);
+    if (!result.ok || !settings.update.autoInstall) return 0;
+    if (installed !== null && compareVersions(result.latest, installed) <= 0) return 0;
+    if (settings.update.mode === 'managed') await installManaged(ctx, result.latest);
+    else await installNpmGlobal(ctx, result.latest);
+  } catch {
+    // Logged in update.log already; a background check has no one to tell.
+  } finally {
+    lock.release();
+  }
+  return 0;
+}
+
+export async function versions(services: Services, options: { json: boolean }): Promise<number> {
+  const settings = services.settings();
+  const root = settings.root;
+  const current = currentVersion(root);
+  const previous = previousVersion(root);
+  const live = new Map<string, number>();
+  for (const session of readSessions(root)) {
+    const record = session.record;
+    if (!record?.process || !isAlive(record.process)) continue;
+    const key = record.claude.version ?? record.claude.path;
+    live.set(key, (live.get(key) ?? 0) + 1);
+  }
+  const rows = installedVersions(root)
+    .sort(compareVersions)
+    .reverse()
+    .map((version) => ({
+      version,
+      state: version === current ? 'current' : version === previous ? 'previous' : '',
+      liveSessions: live.get(version) ?? 0,
+      path: versionDir(root, version),
+    }));
+  let onPath: { path: string; version: string | null } | null = null;
+  try {
+    const path = findClaude({ ...services.env, CLAUDE_SESSION_CLAUDE: '' });
+    onPath = { path, version: askVersion(path, services.env) ?? null };
+  } catch {}
+  const state = readUpdateState(root);
+  if (options.json) {
+    services.out(
+      `${JSON.stringify({ mode: settings.update.mode, store: storeDir(root), versions: rows, onPath, lastCheck: state }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  services.out(`mode: ${settings.update.mode}; store: ${tildify(storeDir(root), settings.home)}\n`);
+  if (rows.length === 0) services.out('no versions in the store\n');
+  for (const row of rows) {
+    services.out(`${row.version.padEnd(10)} ${row.state.padEnd(9)} ${row.liveSessions} live session(s)\n`);
+  }
+  if (onPath) services.out(`on PATH: ${onPath.path} (${onPath.version ?? 'version unknown'})\n`);
+  const when = state.checkedAt ? formatAge(Date.parse(state.checkedAt), services.now().getTime()) : 'never';
+  services.out(
+    `last check: ${when}${state.latest ? `, latest ${state.latest}` : ''}${state.error ? ` (error: ${state.error})` : ''}\n`,
+  );
+  return 0;
+}

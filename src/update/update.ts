@@ -43,12 +43,13 @@ export async function checkLatest(context: UpdateContext, installed: string | nu
   try {
     const tags = await fetchDistTags(npmRegistry(context.env), context.settings.packageName);
     const latest = tags.latest;
-    result = isVersion(latest)
-      ? { ok: true, latest }
-      : {
-          ok: false,
-          error: `the registry's latest tag is not a plain version: ${JSON.stringify(latest).slice(0, 80)}`,
-        };
+    if (isVersion(latest)) result = { ok: true, latest };
+    else if (latest === undefined) {
+      result = { ok: false, error: `the registry has no latest tag for ${context.settings.packageName}` };
+    } else {
+      const shown = JSON.stringify(latest).slice(0, 80);
+      result = { ok: false, error: `the registry's latest tag is not a plain version: ${shown}` };
+    }
   } catch (error) {
     result = { ok: false, error: (error as Error).message };
   }

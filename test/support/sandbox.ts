@@ -130,9 +130,7 @@ export class Sandbox {
     }
   }
 
-  sessionRecord(
-    id: string,
-  ): Record<string, unknown> & { process: { pid: number; startTime: number } | null } {
+  sessionRecord(id: string): SessionRecordJson {
     return JSON.parse(readFileSync(join(this.root, 'sessions', id, 'session.json'), 'utf8'));
   }
 
@@ -166,6 +164,11 @@ export class Sandbox {
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
+
+export type SessionRecordJson = Record<string, unknown> & {
+  process: { pid: number; startTime: number } | null;
+  claude: { path: string; version: string | null };
+};
 
 export interface FakeRecord {
   argv: string[];

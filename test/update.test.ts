@@ -447,3 +447,78 @@ describe('npm-global mode', () => {
     expect(sandbox.sessionRecord(after).claude.version).toBe('1.1.0');
   });
 });
+
+describe('a full disk', () => {
+  const isRoot = process.getuid?.() === 0;
+  it.runIf(isRoot)(
+    'fails the install cleanly, keeps the current version, and the next update works',
+    async () => {
+      const { execFileSync } = await import('node:child_process');
+      // The root on a tiny file system of its own (mounting needs root, as CI and development machines run).
+      const mount = join(sandbox.dir, 'small');
+      mkdirSync(mount);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mount]);
+      try {
+        const root = join(mount, 'root');
+        mkdirSync(root);
+        const small = { CLAUDE_SESSION_ROOT: root };
+        expect((await run(['--', '-p', 'x'], small)).code).toBe(0);
+        // Fill it, then free a little: room for a lock, not for an install.
+        writeFileSync(join(mount, 'reserve'), Buffer.alloc(16 * 1024));
+        const filler = join(mount, 'filler');
+        try {
+          execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=4k', 'count=100000'], { stdio: 'ignore' });
+        } catch {
+          // dd stops at ENOSPC, as intended.
+        }
+        rmSync(join(mount, 'reserve'));
+        const full = await run(['update', '--to', '1.2.0'], small);
+        expect(full.code).toBe(1);
+        expect(full.stderr).toMatch(/installing Claude Code 1\.2\.0 failed/);
+        expect(readlinkSync(join(root, 'claude', 'current'))).toBe('versions/1.1.0');
+        expect(readdirSync(join(root, 'claude', 'versions'))).toEqual(['1.1.0']);
+        expect(readdirSync(join(root, 'claude')).filter((name) => name.startsWith('.install-'))).toEqual([]);
+
+        rmSync(filler);
+        expect((await run(['--', '-p', 'y'], { ...small, CLAUDE_SESSION_NO_UPDATE: '1' })).code).toBe(0);
+        const retry = await run(['update', '--to', '1.2.0'], small);
+        expect(retry.code, retry.stderr).toBe(0);
+        expect(readlinkSync(join(root, 'claude', 'current'))).toBe('versions/1.2.0');
+      } finally {
+        await sandbox.killSessions();
+        execFileSync('umount', ['-l', mount]);
+      }
+    },
+  );
+});
+
+describe('on a terminal', () => {
+  it('reports an update found by the last check once, at the next start', async () => {
+    const { startTmux } = await import('./support/tmux.js');
+    await firstInstall();
+    const state = join(sandbox.root, 'update', 'state.json');
+    const now = new Date().toISOString();
+    writeFileSync(state, JSON.stringify({ checkedAt: now, latest: '1.2.0', error: null, notified: null }));
+    // Not on a terminal: nothing said, nothing marked.
+    expect((await run(['--', '-p', 'x'])).stderr).not.toContain('is available');
+    const pane = await startTmux({ cmd: [CLI, '--', '-p', 'x'], env: sandbox.env(env()), cwd: sandbox.dir });
+    try {
+      await pane.waitFor(
+        /Claude Code 1\.2\.0 is available \(this session runs 1\.1\.0\): `claude-session update` installs it/,
+      );
+    } finally {
+      await pane.kill();
+    }
+    expect(JSON.parse(readFileSync(state, 'utf8')).notified).toBe('1.2.0');
+    const again = await startTmux({ cmd: [CLI, '--', '-p', 'x'], env: sandbox.env(env()), cwd: sandbox.dir });
+    try {
+      for (let i = 0; i < 200 && (await again.exitStatus()) === null; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await again.exitStatus()).not.toBeNull();
+      expect(await again.capture()).not.toContain('is available');
+    } finally {
+      await again.kill();
+    }
+  });
+});

@@ -28,3 +28,23 @@ describe('the launch fast path', () => {
     expect(parseResume(argv)).toEqual(expected);
   });
 });
+
+describe('report', () => {
+  it('says file-system conditions in one line with the path, and other errors with a stack', async () => {
+    const { report } = await import('./main.js');
+    const lines: string[] = [];
+    const services = { err: (text: string) => lines.push(text) } as unknown as Parameters<typeof report>[1];
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      path: '/r/x',
+    });
+    expect(report(full, services)).toBe(1);
+    expect(lines).toEqual([
+      'claude-session: no space left on the device: free some space and try again (ENOSPC at /r/x)\n',
+    ]);
+    lines.length = 0;
+    expect(report(new TypeError('boom'), services)).toBe(70);
+    expect(lines[0]).toContain('internal error (this is a bug');
+    expect(lines[1]).toContain('TypeError: boom');
+  });
+});

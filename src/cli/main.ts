@@ -1,4 +1,4 @@
-import { isUserError } from './errors.js';
+import { errorCode, isUserError } from './errors.js';
 import type { Services } from './services.js';
 
 /**
@@ -48,10 +48,25 @@ export async function main(argv: string[], services: Services): Promise<number> 
   }
 }
 
+/** File-system conditions that are the machine's state, not our bug: said in one line, with the path. */
+const CONDITIONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device: free some space and try again',
+  EDQUOT: 'disk quota exceeded: free some space and try again',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied: check the owner and mode of that path',
+  EMFILE: 'too many open files: raise `ulimit -n` and try again',
+};
+
 export function report(error: unknown, services: Services): number {
   if (isUserError(error)) {
     services.err(`claude-session: ${error.message}\n`);
     return error.exitCode;
+  }
+  const code = errorCode(error);
+  if (code && CONDITIONS[code]) {
+    const path = (error as NodeJS.ErrnoException).path;
+    services.err(`claude-session: ${CONDITIONS[code]} (${code}${path ? ` at ${path}` : ''})\n`);
+    return 1;
   }
   services.err('claude-session: internal error (this is a bug; please report it with the lines below)\n');
   services.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

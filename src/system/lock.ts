@@ -65,8 +65,8 @@ export function acquireLock(locksDir: string, name: string, timeoutMs = 10_000):
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     const temp = mkdtempSync(join(locksDir, '.new-'));
-    writeFileSync(join(temp, 'owner.json'), JSON.stringify(me), { mode: 0o600 });
     try {
+      writeFileSync(join(temp, 'owner.json'), JSON.stringify(me), { mode: 0o600 });
       renameSync(temp, lockDir);
       return { release: () => releaseLock(locksDir, lockDir) };
     } catch (error) {

@@ -522,3 +522,49 @@ describe('on a terminal', () => {
     }
   });
 });
+
+describe('the registry', () => {
+  it("comes from the user's .npmrc when the environment does not name one", async () => {
+    await firstInstall();
+    const bad = await startBadRegistry('status-404');
+    const npmrc = join(sandbox.dir, 'user.npmrc');
+    writeFileSync(npmrc, `registry=${bad.url}/\n`);
+    try {
+      const result = await run(['update', '--check'], {
+        npm_config_registry: undefined,
+        npm_config_userconfig: npmrc,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`registry ${bad.url}/: HTTP 404`);
+      expect(bad.requests[0]?.path).toBe('/-/package/@cs-test%2fclaude-code/dist-tags');
+    } finally {
+      await bad.close();
+    }
+  });
+});
+
+describe('npm-global mode, a session starting during an install', () => {
+  it('waits for the install to finish, then starts on the new version', async () => {
+    const prefix = join(sandbox.dir, 'global');
+    mkdirSync(prefix);
+    mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
+    writeFileSync(
+      join(sandbox.home, '.config', 'claude-sessions', 'config.json'),
+      '{"update": {"mode": "npm-global"}}',
+    );
+    const globalEnv = {
+      npm_config_prefix: prefix,
+      PATH: `${join(prefix, 'bin')}:${sandbox.bin}:${process.env.PATH}`,
+      CLAUDE_SESSION_NO_UPDATE: '1',
+    };
+    expect((await run(['update', '--to', '1.0.0'], globalEnv)).code).toBe(0);
+    const install = run(['update', '--to', '1.1.0'], { ...globalEnv, FAKE_CLAUDE_INSTALL_SLEEP_MS: '3000' });
+    await waitFor(() => existsSync(join(sandbox.root, 'locks', 'npm-global-install')));
+    const session = await run(['--', '-p', 'during'], globalEnv);
+    expect(session.code, session.stderr).toBe(0);
+    expect(session.stderr).toContain('waiting for an install of Claude Code to finish');
+    expect((await install).code).toBe(0);
+    const id = sandbox.records().find((r) => r.argv.includes('during'))?.env.CLAUDE_SESSION_ID as string;
+    expect(sandbox.sessionRecord(id).claude.version).toBe('1.1.0');
+  });
+});

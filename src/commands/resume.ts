@@ -9,13 +9,7 @@ import { lookupName } from '../session/names.js';
 import { prepareConfigDir } from '../session/prepare.js';
 import type { SessionRecord } from '../session/record.js';
 import { type Named, resolveSession } from '../session/resolve.js';
-import {
-  backgroundCheckDue,
-  launch,
-  launchContext,
-  processRecordFor,
-  recordChildProcess,
-} from '../session/start.js';
+import { backgroundCheckDue, launch, launchContext, processRecordFor } from '../session/start.js';
 import { readSession, readSessions, sessionIds } from '../session/store.js';
 import { hasTranscriptIn } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
@@ -82,9 +76,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       `claude-session: session ${label(prepared.updated)} has no conversation yet: starting a new one in it\n`,
     );
   }
-  return launch(services, prepared.plan, (pid) =>
-    recordChildProcess(settings.root, prepared.updated, pid, services),
-  );
+  return launch(services, prepared.plan, prepared.updated);
 }
 
 function findSession(root: string, query: string, named: string | undefined): Named {

@@ -171,38 +171,33 @@ export async function startNewSession(services: Services, options: NewOptions): 
     loginEnv: loginEnvironment(context.login),
     background: backgroundCheckDue(services),
   });
-  return launch(services, plan, (pid) => recordChildProcess(settings.root, record, pid, services));
+  return launch(services, plan, record);
 }
 
-/** Hands the plan to the launcher shell, or runs Claude as a child when started without it. */
-export async function launch(
-  services: Services,
-  plan: LaunchPlan,
-  onChild: (pid: number) => void,
-): Promise<number> {
+/**
+ * Hands the plan to the launcher shell, or runs Claude as a child when started without it (then the
+ * record names the child). `record` is the session's record as published.
+ */
+export async function launch(services: Services, plan: LaunchPlan, record: SessionRecord): Promise<number> {
   const { root, update } = services.settings();
-  if (update.mode === 'npm-global') await waitForGlobalInstall(services, root);
+  let current = record;
+  if (update.mode === 'npm-global' && (await waitForGlobalInstall(services, root))) {
+    // The binary at that path was just replaced: record the version it has now.
+    const version = claudeVersion(record.claude.path, join(cacheDir(root), 'claude-versions.json')) ?? null;
+    current = { ...record, claude: { ...record.claude, version } };
+    writeJsonAtomicSync(sessionPaths(root, record.id).record, current);
+  }
   if (handOffAvailable(services.env)) {
     handOff(plan);
     return 0;
   }
   if (plan.background) startBackgroundCheck(services.env);
-  return runChild(plan, onChild);
-}
-
-export function recordChildProcess(
-  root: string,
-  record: SessionRecord,
-  pid: number,
-  services: Services,
-): void {
-  const identity = identify(pid);
-  if (!identity) return;
-  const updated: SessionRecord = {
-    ...record,
-    process: { ...identity, startedAt: services.now().toISOString() },
-  };
-  writeJsonAtomicSync(sessionPaths(root, record.id).record, updated);
+  return runChild(plan, (pid) => {
+    const identity = identify(pid);
+    if (!identity) return;
+    const running = { ...identity, startedAt: services.now().toISOString() };
+    writeJsonAtomicSync(sessionPaths(root, record.id).record, { ...current, process: running });
+  });
 }
 
 /**
@@ -210,10 +205,11 @@ export function recordChildProcess(
  * Checked after the session's record is published, the order that lets the installer (which takes the
  * lock, then looks for live sessions) and a starting session never miss each other.
  */
-async function waitForGlobalInstall(services: Services, root: string): Promise<void> {
-  if (!existsSync(join(locksDir(root), NPM_GLOBAL_LOCK))) return;
+async function waitForGlobalInstall(services: Services, root: string): Promise<boolean> {
+  if (!existsSync(join(locksDir(root), NPM_GLOBAL_LOCK))) return false;
   services.err('claude-session: waiting for an install of Claude Code to finish...\n');
   acquireLock(locksDir(root), NPM_GLOBAL_LOCK, 20 * 60_000).release();
+  return true;
 }
 
 async function installFirstVersion(services: Services): Promise<string> {

@@ -24,7 +24,7 @@ export interface UpdateEvent {
 
 /** Pure: the line for an event. Values are single-line and printable, whatever a registry sent. */
 export function formatEvent(time: Date, pid: number, event: UpdateEvent): string {
-  const clean = (value: string) => printable(value).replace(/\s+/g, ' ').slice(0, 300);
+  const clean = (value: string) => printable(value.replace(/\s+/g, ' ')).slice(0, 300);
   const parts = [time.toISOString(), event.action.padEnd(8), `outcome=${clean(event.outcome)}`];
   if (event.from !== undefined) parts.push(`from=${event.from === null ? '-' : clean(event.from)}`);
   if (event.to !== undefined) parts.push(`to=${event.to === null ? '-' : clean(event.to)}`);

@@ -1,4 +1,4 @@
-// Benchmarks for claude-session: launch overhead, memory left resident, `list` scaling.
+// Benchmarks for claude-session: launch overhead, memory left resident, `list` scaling, updates.
 // Run with `npm run bench` (builds first). Prints tables; never asserts timings, only ratios to a
 // baseline measured in the same run. Everything happens under a temporary HOME that is removed at the end.
 import { spawn, spawnSync } from 'node:child_process';
@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startHangingRegistry, startVerdaccio } from './registry.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(REPO, 'bin', 'claude-session');
@@ -287,6 +288,237 @@ async function benchList() {
   table(['sessions in root', '--name bench (1 run) ms', 'new: median ms', 'resume: median ms'], launchRows);
 }
 
+// ---------- 4. updates ----------
+const BENCH_PACKAGE = '@cs-bench/claude-code';
+const UPDATE_RUNS = 10;
+const INSTALL_RUNS = 3;
+
+/** cleanEnv plus `extra`, without the npm_* variables `npm run` exports (the user's npmrc among them). */
+function updateEnv(extra) {
+  const kept = Object.entries(cleanEnv({})).filter(([key]) => !/^npm_/i.test(key));
+  return { ...Object.fromEntries(kept), ...extra };
+}
+
+/** Drops pids that ended from the list killed at exit (a pid can be reused). */
+function forget(...pids) {
+  for (const pid of pids) if (running.includes(pid)) running.splice(running.indexOf(pid), 1);
+}
+
+/** Times `variants` ({ label, cmd, opts, before?, after? }) round-robin; adds `times` to each. */
+async function roundRobin(variants, runs, warmups) {
+  for (const v of variants) v.times = [];
+  for (let i = 0; i < warmups + runs; i++, await sleep(0)) {
+    for (const v of variants) {
+      v.before?.();
+      const { ms } = run(v.cmd[0], v.cmd.slice(1), v.opts);
+      if (i >= warmups) v.times.push(ms);
+      await v.after?.();
+    }
+  }
+  for (const v of variants) Object.assign(v, { median: median(v.times), p90: percentile(v.times, 90) });
+}
+
+/** Live `claude-session update --background` processes started for `root`, as { pid, ticks } (CPU time). */
+function backgroundChecks(root) {
+  const found = [];
+  for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    if (!cmdline(pid).endsWith('dist/cli.cjs update --background')) continue;
+    if (!`\0${readProc(pid, 'environ')}`.includes(`\0CLAUDE_SESSION_ROOT=${root}\0`)) continue;
+    const stat = readProc(pid, 'stat') ?? '';
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields 3.. of proc(5)
+    if (fields[0] !== 'Z') found.push({ pid: Number(pid), ticks: Number(fields[11]) + Number(fields[12]) });
+  }
+  return found;
+}
+
+/**
+ * Waits (untimed) until the root's background checks are idle, gone or waiting for the registry: same
+ * processes, same CPU ticks for 50 ms. Otherwise their start-up would run during the next variants' runs.
+ */
+async function settle(root, seen) {
+  let last = '';
+  for (let quiet = 0, end = Date.now() + 3_000; quiet < 5 && Date.now() < end; await sleep(10)) {
+    const checks = backgroundChecks(root);
+    for (const { pid } of checks) seen.add(pid);
+    const now = JSON.stringify(checks);
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+/** (a) What a due background check costs the launch, against a registry that never answers. */
+async function benchDueCheck() {
+  const hanging = await startHangingRegistry(TMP);
+  running.push(hanging.pid);
+  const root = join(TMP, 'root-updates');
+  const stateFile = join(root, 'update', 'state.json');
+  const seen = new Set();
+  let dueRuns = 0;
+  // cleanEnv drops every CLAUDE* variable, CLAUDE_SESSION_NO_UPDATE among them.
+  const env = {
+    HOME,
+    PATH: `${FAST_BIN}:${process.env.PATH}`,
+    CLAUDE_SESSION_ROOT: root,
+    CLAUDE_SESSION_PACKAGE: BENCH_PACKAGE,
+    npm_config_registry: `${hanging.url}/`,
+  };
+  const launch = [BIN, '--', '-p', 'hi'];
+  const variants = [
+    { label: '(a) node -e 0', cmd: ['node', '-e', '0'] },
+    {
+      label: '(b) launch, checks off (CLAUDE_SESSION_NO_UPDATE=1)',
+      cmd: launch,
+      extra: { CLAUDE_SESSION_NO_UPDATE: '1' },
+    },
+    {
+      label: '(c) launch, check due (registry never answers)',
+      cmd: launch,
+      before: () => {
+        dueRuns++;
+        fs.rmSync(stateFile, { force: true });
+      },
+      after: () => settle(root, seen),
+    },
+  ].map((v) => ({ ...v, opts: { env: updateEnv({ ...env, ...v.extra }), cwd: WORK } }));
+  let left = [];
+  let waited;
+  try {
+    await roundRobin(variants, RUNS, WARMUPS);
+    left = backgroundChecks(root);
+    running.push(...left.map((p) => p.pid));
+    const start = Date.now();
+    while (backgroundChecks(root).length && Date.now() - start < 8_000) await sleep(50);
+    waited = Date.now() - start;
+  } finally {
+    const stuck = backgroundChecks(root);
+    for (const { pid } of stuck) attempt(() => process.kill(pid, 'SIGKILL'));
+    if (stuck.length) console.error(`bench: killed ${stuck.length} background check(s) still running`);
+    forget(...left.map((p) => p.pid));
+  }
+  const requests = hanging.requests();
+  await hanging.close();
+  forget(hanging.pid);
+
+  const [a, off, due] = variants.map((v) => v.median);
+  const paired = median(variants[2].times.map((ms, i) => ms - variants[1].times[i]));
+  const pct = (ms) => `${fmt(ms)} ms = ${fmt((100 * ms) / a, 1)} % of median(a)`;
+  console.log(
+    `\n## 4. Updates\n\n### 4a. Launch with the background check due (${RUNS} runs each after ${WARMUPS} warm-ups, round-robin)\n`,
+  );
+  console.log(
+    `registry: ${hanging.url}/ accepts connections and never answers; state.json removed before each (c)`,
+  );
+  console.log('run; after each (c) run the bench waits, untimed, until its detached check is idle or gone\n');
+  table(
+    ['variant', 'median ms', 'p90 ms', 'x node -e 0'],
+    variants.map((v) => [v.label, fmt(v.median), fmt(v.p90), fmt(v.median / a, 2)]),
+  );
+  console.log(`\ndue - off: medians ${pct(due - off)}; median of the per-round differences ${pct(paired)}`);
+  console.log('(target in the issue: no measurable difference)');
+  const log = attempt(() => fs.readFileSync(join(root, 'update.log'), 'utf8')) ?? '';
+  const timeouts = log.split('\n').filter((line) => /check .*outcome=error.*no answer within 5 s/.test(line));
+  console.log(
+    `\nbackground checks seen: ${seen.size} in ${dueRuns} due launches (one at a time: the others find the lock taken and exit); registry requests: ${requests}`,
+  );
+  console.log(
+    `left running at the end of the timed loop: ${left.length}; all gone ${fmt(waited / 1000)} s later (their timeout: 5 s); update.log: ${timeouts.length} checks logged "no answer within 5 s"`,
+  );
+}
+
+/** (b) `update --check` and `update --to` against a local verdaccio holding one version of a fake package. */
+async function benchUpdateCommands() {
+  const registry = await startVerdaccio(join(TMP, 'verdaccio'));
+  running.push(registry.pid);
+  try {
+    const start = process.hrtime.bigint();
+    registry.publish(BENCH_PACKAGE, '1.0.0');
+    const published = msSince(start);
+    const root = join(TMP, 'root-update-commands');
+    const env = {
+      HOME,
+      PATH: `${FAST_BIN}:${process.env.PATH}`,
+      CLAUDE_SESSION_ROOT: root,
+      CLAUDE_SESSION_PACKAGE: BENCH_PACKAGE,
+      ...registry.npmEnv(),
+    };
+    const opts = { env: updateEnv(env), cwd: WORK };
+    const answer = JSON.parse(run(BIN, ['update', '--check', '--json'], opts).stdout);
+    if (answer.latest !== '1.0.0')
+      throw new Error(`bench: update --check --json said ${JSON.stringify(answer)}`);
+    const checks = [
+      ['(a) node -e 0', 'node', '-e', '0'],
+      ['(b) claude-session update --check', BIN, 'update', '--check'],
+      [`(c) npm view ${BENCH_PACKAGE} dist-tags.latest`, 'npm', 'view', BENCH_PACKAGE, 'dist-tags.latest'],
+    ].map(([label, ...cmd]) => ({ label, cmd, opts }));
+    await roundRobin(checks, UPDATE_RUNS, 1);
+    const [a, b, c] = checks.map((v) => v.median);
+    console.log(
+      `\n### 4b. Update commands against verdaccio at ${registry.url}/ (1 version of ${BENCH_PACKAGE})\n`,
+    );
+    console.log(
+      `publish of 1.0.0: ${fmt(published / 1000, 2)} s; ${UPDATE_RUNS} runs each after 1 warm-up, round-robin\n`,
+    );
+    const rows = checks.map((v) => [
+      v.label,
+      fmt(v.median),
+      fmt(v.p90),
+      fmt(v.median / a, 2),
+      fmt(v.median / c, 2),
+    ]);
+    table(['variant', 'median ms', 'p90 ms', 'x node -e 0', 'x npm view'], rows);
+    console.log(`\nupdate --check - node -e 0 = ${fmt(b - a)} ms; npm view - node -e 0 = ${fmt(c - a)} ms`);
+
+    const store = join(root, 'claude');
+    const installs = [
+      {
+        label: '(d) claude-session update --to 1.0.0 (store removed before)',
+        cmd: [BIN, 'update', '--to', '1.0.0'],
+        before: () => fs.rmSync(store, { recursive: true, force: true }),
+      },
+      {
+        label: `(e) npm install --prefix <new tmp> ${BENCH_PACKAGE}@1.0.0`,
+        cmd: ['npm', 'install', '--prefix'],
+      },
+    ].map((v) => ({ ...v, opts }));
+    const npmInstall = installs[1];
+    npmInstall.before = () => {
+      const prefix = fs.mkdtempSync(join(TMP, 'npm-prefix-'));
+      npmInstall.cmd = ['npm', 'install', '--prefix', prefix, `${BENCH_PACKAGE}@1.0.0`];
+    };
+    await roundRobin(installs, INSTALL_RUNS, 1);
+    const current = attempt(() => fs.readlinkSync(join(store, 'current')));
+    const said = run(
+      join(store, 'current', 'node_modules', '.bin', 'claude'),
+      ['--version'],
+      opts,
+    ).stdout.trim();
+    const e = npmInstall.median;
+    console.log(
+      `\n${INSTALL_RUNS} installs each after 1 warm-up (the same npm cache for both), round-robin\n`,
+    );
+    const rows2 = installs.map((v) => [
+      v.label,
+      fmt(v.median),
+      fmt(Math.min(...v.times)),
+      fmt(Math.max(...v.times)),
+      fmt(v.median / e, 2),
+    ]);
+    table(['variant', 'median ms', 'min ms', 'max ms', 'x npm install'], rows2);
+    console.log(
+      `\nupdate --to - npm install = ${fmt(installs[0].median - e)} ms; store: current -> ${current}, its claude says "${said}"`,
+    );
+  } finally {
+    await registry.close();
+    forget(registry.pid);
+  }
+}
+
+async function benchUpdates() {
+  fakeClaude(FAST_BIN, 'exit 0'); // as in section 1: exits at once
+  await benchDueCheck();
+  await benchUpdateCommands();
+}
+
 // ---------- main ----------
 process.on('exit', cleanup); // also after a signal: the handlers below end through process.exit
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
@@ -297,6 +529,7 @@ try {
   await benchLaunch();
   await benchResident();
   await benchList();
+  await benchUpdates();
   console.log(`\n(bench took ${fmt(performance.now() / 1000, 0)} s)`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -5,9 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+// What --version prints; test/support/registry.ts bakes a fixed answer into the packages it publishes.
+const VERSION_ANSWER = `${process.env.FAKE_CLAUDE_VERSION ?? '2.0.0'} (Claude Code)`;
+
 const args = process.argv.slice(2);
 if (args[0] === '--version') {
-  process.stdout.write(`${process.env.FAKE_CLAUDE_VERSION ?? '2.0.0'} (Claude Code)\n`);
+  process.stdout.write(`${VERSION_ANSWER}\n`);
   process.exit(0);
 }
 if (args[0] === 'setup-token') {

@@ -6,6 +6,7 @@ import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { installIntoPrefix } from '../../src/system/npm.js';
 
 const execFileP = promisify(execFile);
 
@@ -53,33 +54,17 @@ async function answersVersion(bin: string): Promise<boolean> {
   }
 }
 
+/** Installs through the tool's own installer (src/system/npm.ts), so the real package proves it too. */
 async function npmInstallInto(prefix: string): Promise<void> {
-  // npm 11.19 refuses `--allow-scripts` with `--prefix` ("not allowed in project-scoped installs",
-  // EALLOWSCRIPTS). It still runs unreviewed postinstalls with a warning, but fails them under
-  // --strict-allow-scripts (ESTRICTALLOWSCRIPTS) and says a future release will block them. The
-  // documented way is the `allowScripts` field of the project's package.json. Name-only entry:
-  // a pinned `pkg@version` entry never matches when omit-lockfile-registry-resolved is set.
-  await writeFile(
-    join(prefix, 'package.json'),
-    `${JSON.stringify({ name: 'claude-code-test-cache', private: true, allowScripts: { [REAL_CLAUDE_PACKAGE]: true } })}\n`,
+  const result = await installIntoPrefix(
+    prefix,
+    REAL_CLAUDE_PACKAGE,
+    REAL_CLAUDE_VERSION,
+    cleanClaudeEnv(),
+    false,
   );
-  await execFileP(
-    'npm',
-    [
-      'install',
-      '--prefix',
-      prefix,
-      '--no-save',
-      '--no-audit',
-      '--no-fund',
-      '--no-package-lock',
-      '--ignore-scripts=false',
-      '--include=optional',
-      '--global=false',
-      `${REAL_CLAUDE_PACKAGE}@${REAL_CLAUDE_VERSION}`,
-    ],
-    { cwd: prefix, timeout: 600_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
-  );
+  if (!result.ok)
+    throw new Error(`npm install of ${REAL_CLAUDE_PACKAGE}@${REAL_CLAUDE_VERSION} failed: ${result.output}`);
 }
 
 async function install(): Promise<string> {

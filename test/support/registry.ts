@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 export const FAKE_PACKAGE_NAME = '@cs-test/claude-code';
 /** The template of the published package: see test/support/fake-package/. */
 export const FAKE_PACKAGE_DIR = resolve(import.meta.dirname, 'fake-package');
+const FAKE_CLAUDE_SOURCE = resolve(import.meta.dirname, 'fake-claude.mjs');
 
 export interface PublishOptions {
   /** Bakes a sleep of this many milliseconds into the package's postinstall script. */
@@ -189,11 +190,13 @@ function makePackage(work: string, version: string, options: PublishOptions): vo
     manifestFile,
     `${JSON.stringify({ ...manifest, name: FAKE_PACKAGE_NAME, version }, null, 2)}\n`,
   );
-  bake(join(work, 'bin', 'claude.js'), {
-    VERSION: JSON.stringify(version),
-    BROKEN_VERSION: String(options.brokenVersion === true),
-  });
-  chmodSync(join(work, 'bin', 'claude.js'), 0o755);
+  // The bin is test/support/fake-claude.mjs with its version baked in (or broken, to fail verification).
+  const bin = join(work, 'bin', 'claude.js');
+  mkdirSync(join(work, 'bin'), { recursive: true });
+  cpSync(FAKE_CLAUDE_SOURCE, bin);
+  const answer = options.brokenVersion ? 'garbage: no version here' : `${version} (Claude Code)`;
+  bake(bin, { VERSION_ANSWER: JSON.stringify(answer) });
+  chmodSync(bin, 0o755);
   bake(join(work, 'postinstall.js'), { INSTALL_SLEEP_MS: String(Math.max(0, options.installSleepMs ?? 0)) });
 }
 

@@ -1,0 +1,537 @@
+// Benchmarks for claude-session: launch overhead, memory left resident, `list` scaling, updates.
+// Run with `npm run bench` (builds first). Prints tables; never asserts timings, only ratios to a
+// baseline measured in the same run. Everything happens under a temporary HOME that is removed at the end.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHangingRegistry, startVerdaccio } from './registry.mjs';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(REPO, 'bin', 'claude-session');
+const CLI = join(REPO, 'dist', 'cli.cjs');
+const RUNS = 30;
+const WARMUPS = 3;
+const LIST_RUNS = 5;
+const SHARED = 'skills agents commands rules output-styles CLAUDE.md plugins settings.json'.split(' ');
+
+if (!fs.existsSync(CLI)) {
+  console.error(`bench: ${CLI} is missing: run \`npm run build\` first (\`npm run bench\` does both)`);
+  process.exit(1);
+}
+
+// ---------- helpers ----------
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const msSince = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+const percentile = (xs, p) => [...xs].sort((x, y) => x - y)[Math.ceil((p / 100) * xs.length) - 1];
+const median = (xs) => percentile(xs, 50);
+const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+const shorten = (text, max = 70) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+function attempt(action) {
+  try {
+    return action();
+  } catch {
+    return undefined;
+  }
+}
+
+function table(headers, rows) {
+  const cells = [headers, ...rows].map((row) => row.map(String));
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
+  console.log([line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n'));
+}
+
+function write(path, text, mode = 0o644) {
+  fs.mkdirSync(dirname(path), { recursive: true });
+  fs.writeFileSync(path, text, { mode });
+}
+
+/** A fake `claude` in `dir`: answers --version, otherwise runs `body` (a line of sh). */
+function fakeClaude(dir, body) {
+  const version = `[ "$1" = --version ] && { echo '9.9.9 (Claude Code)'; exit 0; }`;
+  write(join(dir, 'claude'), `#!/bin/sh\n${version}\n${body}\n`, 0o755);
+  return join(dir, 'claude');
+}
+
+/** The inherited environment without CLAUDE*, ANTHROPIC_*, XDG_* and NODE_OPTIONS, plus `extra`. */
+const DROPPED = /^(CLAUDE|ANTHROPIC_|XDG_|NODE_OPTIONS$)/;
+function cleanEnv(extra) {
+  const kept = Object.entries(process.env).filter(([key]) => !DROPPED.test(key));
+  return { ...Object.fromEntries(kept), ...extra };
+}
+
+/** Runs a command to completion; returns its wall time in ms and its output. Throws when it fails. */
+function run(command, args, options) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  const ms = msSince(start);
+  if (result.error || result.status !== 0) {
+    const what = `\`${[command, ...args].join(' ')}\` failed (status ${result.status})`;
+    throw new Error(`bench: ${what}: ${result.error ?? result.stderr}`);
+  }
+  return { ms, stdout: result.stdout };
+}
+
+/** Median wall time of `runs` runs after `warmups`. */
+const timed = (command, args, options, runs = LIST_RUNS, warmups = 1) =>
+  median(Array.from({ length: warmups + runs }, () => run(command, args, options).ms).slice(warmups));
+
+function findSessions(root) {
+  const dir = join(root, 'sessions');
+  const read = (id) => attempt(() => JSON.parse(fs.readFileSync(join(dir, id, 'session.json'), 'utf8')));
+  const ids = attempt(() => fs.readdirSync(dir)) ?? [];
+  return ids.map((id) => ({ id, record: read(id) })).filter((session) => session.record);
+}
+
+const readProc = (pid, file) => attempt(() => fs.readFileSync(`/proc/${pid}/${file}`, 'utf8'));
+const cmdline = (pid) => (readProc(pid, 'cmdline') ?? '').split('\0').filter(Boolean).join(' ');
+const rssKb = (pid) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readProc(pid, 'status') ?? '')?.[1] ?? NaN);
+
+/** `root` and all its descendants as { pid, ppid, comm }, from the ppid field of /proc/<pid>/stat. */
+function descendants(root) {
+  const procs = new Map();
+  for (const name of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    const stat = readProc(name, 'stat');
+    if (!stat) continue;
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    procs.set(Number(name), { ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), comm });
+  }
+  const found = [root];
+  for (let i = 0; i < found.length; i++) {
+    for (const [pid, { ppid }] of procs) if (ppid === found[i]) found.push(pid);
+  }
+  return found.filter((pid) => procs.has(pid)).map((pid) => ({ pid, ...procs.get(pid) }));
+}
+
+// ---------- fixture ----------
+const TMP = fs.mkdtempSync(join(tmpdir(), 'claude-session-bench-'));
+const HOME = join(TMP, 'home');
+const BASE = join(HOME, '.claude');
+const WORK = join(HOME, 'work');
+const FAST_BIN = join(TMP, 'bin-fast');
+const SLEEPY_BIN = join(TMP, 'bin-sleepy');
+
+/** A HOME with a base ~/.claude holding two skills, the other shared entries and a /login credentials file. */
+function makeHome() {
+  fs.mkdirSync(WORK, { recursive: true });
+  for (const dir of ['agents', 'commands', 'rules', 'output-styles', 'plugins'])
+    write(join(BASE, dir, 'a.md'), '');
+  for (const skill of ['review', 'deploy'])
+    write(join(BASE, 'skills', skill, 'SKILL.md'), `---\nname: ${skill}\ndescription: bench\n---\nDo it.\n`);
+  write(join(BASE, 'CLAUDE.md'), '# bench\n');
+  write(join(BASE, 'settings.json'), '{"theme":"dark"}\n');
+  write(join(BASE, '.credentials.json'), JSON.stringify({ claudeAiOauth: { expiresAt: Date.now() + 1e7 } }));
+  write(join(HOME, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, projects: {} }));
+}
+
+/** Processes started in the background (killed at the end, also on an error or a signal). */
+const running = [];
+function stopRunning() {
+  for (const pid of running.splice(0)) attempt(() => process.kill(pid, 'SIGKILL'));
+}
+
+function cleanup() {
+  stopRunning();
+  spawnSync('chmod', ['-R', 'u+w', TMP]); // the tool's protection makes the shared entries read-only
+  fs.rmSync(TMP, { recursive: true, force: true });
+}
+
+// ---------- 1. launch overhead ----------
+async function benchLaunch() {
+  const fake = fakeClaude(FAST_BIN, 'exit 0');
+  const opts = { env: cleanEnv({ HOME, PATH: `${FAST_BIN}:${process.env.PATH}` }), cwd: WORK };
+  const root = join(HOME, '.claude-sessions');
+  run(BIN, ['--name', 'bench', '--', '-p', 'hi'], opts);
+  const named = findSessions(root).find((session) => session.record.name === 'bench');
+  // A transcript for the working dir, so `resume` continues it (adds --continue) as with a real one.
+  const projects = join(root, 'sessions', named.id, 'config', 'projects');
+  write(join(projects, WORK.replace(/[^a-zA-Z0-9]/g, '-'), `${randomUUID()}.jsonl`), '{"type":"user"}\n');
+  const variants = [
+    ['(a) node -e 0', 'node', '-e', '0'],
+    ['(b) fake claude directly', fake, '-p', 'hi'],
+    ['(c) claude-session -- -p hi (new session)', BIN, '--', '-p', 'hi'],
+    ['(d) claude-session resume bench -- -p hi', BIN, 'resume', 'bench', '--', '-p', 'hi'],
+    ['(e) claude-session --version (loads commander)', BIN, '--version'],
+  ].map(([label, cmd, ...args]) => ({ label, cmd, args, times: [] }));
+  for (let i = 0; i < WARMUPS + RUNS; i++, await sleep(0)) {
+    for (const v of variants) {
+      const { ms } = run(v.cmd, v.args, opts);
+      if (i >= WARMUPS) v.times.push(ms);
+    }
+  }
+  for (const v of variants) Object.assign(v, { median: median(v.times), p90: percentile(v.times, 90) });
+  const [a, b, c, d, e] = variants.map((v) => v.median);
+  const rows = variants.map((v) => [v.label, fmt(v.median), fmt(v.p90), fmt(v.median / a, 2)]);
+  console.log(`\n## 1. Launch overhead (${RUNS} runs each after ${WARMUPS} warm-ups, round-robin)\n`);
+  table(['variant', 'median ms', 'p90 ms', 'x node -e 0'], rows);
+  const pct = (ms) => `${fmt(ms)} ms = ${fmt((100 * ms) / a, 0)} % of median(a)`;
+  // The issue's target: our own work (the launcher less Claude, less Node's own start-up) adds at most
+  // 30 % to a bare Node start-up.
+  console.log(
+    `\nnew session: our own work added to Node's start-up, c - b - a = ${pct(c - b - a)} (target: <= 30 %)`,
+  );
+  console.log(
+    `resume:      our own work added to Node's start-up, d - b - a = ${pct(d - b - a)} (target: <= 30 %)`,
+  );
+  console.log(`other commands (commander loaded),                  e - a     = ${pct(e - a)}`);
+}
+
+// ---------- 2. resident memory ----------
+async function benchResident() {
+  fakeClaude(SLEEPY_BIN, 'while :; do sleep 1; done');
+  const root = fs.mkdtempSync(join(TMP, 'root-resident-'));
+  const env = cleanEnv({ HOME, PATH: `${SLEEPY_BIN}:${process.env.PATH}`, CLAUDE_SESSION_ROOT: root });
+  const idle = spawn('node', ['-e', 'setInterval(() => {}, 1000)'], { env, stdio: 'ignore' });
+  const launcher = spawn(BIN, ['--', '-p', 'hi'], { env, cwd: WORK, stdio: 'ignore', detached: true });
+  running.push(idle.pid, -launcher.pid); // idle: for scale, a Node that stays; -pid: the launch's group
+  let pid;
+  // Wait until the recorded process has become Claude (the launcher shell execs it).
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(20)) {
+    pid = findSessions(root)[0]?.record.process?.pid;
+    if (pid && readProc(pid, 'comm')?.trim() === 'claude') break;
+  }
+  if (!pid) throw new Error('bench: the session never recorded a process');
+  await sleep(200);
+  const tree = descendants(launcher.pid);
+  const nodes = tree.filter((p) => p.comm === 'node' || cmdline(p.pid).includes('dist/cli.cjs'));
+  const same = pid === launcher.pid ? "same: Claude took the launcher's place" : 'DIFFERENT';
+  console.log('\n## 2. Resident memory left behind (fake claude: a sh loop around `sleep 1`)\n');
+  console.log(`launcher pid ${launcher.pid}; session.json process.pid ${pid} (${same})`);
+  console.log(`/proc/${pid}/comm: ${readProc(pid, 'comm')?.trim()}; cmdline: ${shorten(cmdline(pid), 80)}\n`);
+  const rows = tree.map((p) => [p.pid, p.ppid, p.comm, fmt(rssKb(p.pid) / 1024), shorten(cmdline(p.pid))]);
+  table(['pid', 'ppid', 'comm', 'VmRSS MB', 'cmdline'], rows);
+  const total = tree.reduce((sum, p) => sum + (rssKb(p.pid) || 0), 0);
+  console.log(`\nnode processes left in the launch's tree: ${nodes.length} (target: 0)`);
+  const idleMb = fmt(rssKb(idle.pid) / 1024);
+  console.log(`total VmRSS of the tree: ${fmt(total / 1024)} MB (an idle resident \`node\`: ${idleMb} MB)`);
+  stopRunning();
+}
+
+// ---------- 3. list scaling ----------
+/** Adds `count` sessions laid out like real ones, every 20th with a corrupt session.json; returns how many. */
+async function makeSessions(root, count) {
+  const now = new Date().toISOString();
+  const times = { createdAt: now, lastLaunchAt: now };
+  const who = { user: userInfo().username, uid: userInfo().uid, host: hostname(), cwd: '/tmp/x', base: BASE };
+  const claude = { path: join(FAST_BIN, 'claude'), version: '9.9.9' };
+  let corrupt = 0;
+  for (let i = 0; i < count; i++) {
+    if (i % 500 === 0) await sleep(0); // lets a signal handler run
+    const id = randomUUID();
+    const dir = join(root, 'sessions', id);
+    const config = join(dir, 'config');
+    const project = join(config, 'projects', '-tmp-x');
+    for (const sub of [dir, config, dirname(project), project, join(dir, 'tmp')]) fs.mkdirSync(sub);
+    const record = { schema: 1, id, name: null, ...who, claude, process: null, launches: 1, ...times };
+    const bad = i % 20 === 0;
+    if (bad) corrupt++;
+    fs.writeFileSync(join(dir, 'session.json'), bad ? '{"schema": 1,' : JSON.stringify(record, null, 2));
+    fs.writeFileSync(join(dir, 'claude-settings.json'), '{"disableDeepLinkRegistration":"disable"}\n');
+    fs.writeFileSync(join(config, '.claude.json'), '{"hasCompletedOnboarding":true,"projects":{}}\n');
+    fs.writeFileSync(join(config, 'history.jsonl'), `{"display":"hi","timestamp":${Date.now()}}\n`);
+    const transcript = '{"type":"user"}\n{"type":"assistant"}\n{"type":"user"}\n';
+    fs.writeFileSync(join(project, `${id}.jsonl`), transcript);
+    for (const name of SHARED) fs.symlinkSync(join(BASE, name), join(config, name));
+  }
+  return corrupt;
+}
+
+async function benchList() {
+  const rows = [];
+  const launchRows = [];
+  const medians = {};
+  const root = join(TMP, 'root-list');
+  const sessions = join(root, 'sessions');
+  fs.mkdirSync(sessions, { recursive: true });
+  const env = cleanEnv({ HOME, PATH: `${FAST_BIN}:${process.env.PATH}`, CLAUDE_SESSION_ROOT: root });
+  const opts = { env, cwd: WORK };
+  let corrupt = 0;
+  for (const count of [0, 1000, 10000]) {
+    // One root, grown from 0 to 1,000 to 10,000 sessions.
+    const added = count - fs.readdirSync(sessions).length;
+    const start = process.hrtime.bigint();
+    corrupt += await makeSessions(root, added);
+    const made = `(${added} added in ${fmt(msSince(start) / 1000)} s)`;
+    // Check once that every session is listed and exactly the corrupt ones are broken.
+    const views = JSON.parse(run(BIN, ['list', '--json'], opts).stdout);
+    const broken = views.filter((view) => view.state === 'broken').length;
+    const ok = views.length === count && broken === corrupt ? '' : ' MISMATCH';
+    const check = `${views.length} listed, ${broken}/${corrupt} broken${ok}`;
+    for (const args of [['list'], ['list', '--json']]) {
+      const ms = timed(BIN, args, opts);
+      medians[`${args.join(' ')} ${count}`] = ms;
+      const perSession = count ? fmt((ms / count) * 1000) : '-';
+      rows.push([args.join(' '), count, fmt(ms), perSession, args[1] ? check : made]);
+    }
+    // Launches read the root too (login repair, name lookup); the sessions they add are removed after.
+    const before = new Set(fs.readdirSync(sessions));
+    const first = run(BIN, ['--name', 'bench', '--', '-p', 'hi'], opts).ms;
+    const fresh = timed(BIN, ['--', '-p', 'hi'], opts);
+    const resumed = timed(BIN, ['resume', 'bench', '--', '-p', 'hi'], opts);
+    launchRows.push([count, fmt(first), fmt(fresh), fmt(resumed)]);
+    const launched = fs.readdirSync(sessions).filter((entry) => !before.has(entry));
+    for (const id of launched) fs.rmSync(join(sessions, id), { recursive: true });
+  }
+  console.log(`\n## 3. \`list\` scaling (median of ${LIST_RUNS} runs after 1 warm-up; 5 % corrupt)\n`);
+  table(['command', 'sessions', 'median ms', 'µs / session', 'check'], rows);
+  for (const cmd of ['list', 'list --json']) {
+    const [zero, k1, k10] = [0, 1000, 10000].map((count) => medians[`${cmd} ${count}`]);
+    const ratio = `${fmt(k10 / k1, 2)} (less the empty root's time: ${fmt((k10 - zero) / (k1 - zero), 2)})`;
+    console.log(`${cmd}: 10k/1k = ${ratio}; linear ≈ 10`);
+  }
+  console.log('targets in the issue: 1,000 sessions < 500 ms, 10,000 sessions < 3,000 ms');
+  console.log(`\nLaunches with those sessions in the root (median of ${LIST_RUNS} after 1 warm-up):\n`);
+  table(['sessions in root', '--name bench (1 run) ms', 'new: median ms', 'resume: median ms'], launchRows);
+}
+
+// ---------- 4. updates ----------
+const BENCH_PACKAGE = '@cs-bench/claude-code';
+const UPDATE_RUNS = 10;
+const INSTALL_RUNS = 3;
+
+/** cleanEnv plus `extra`, without the npm_* variables `npm run` exports (the user's npmrc among them). */
+function updateEnv(extra) {
+  const kept = Object.entries(cleanEnv({})).filter(([key]) => !/^npm_/i.test(key));
+  return { ...Object.fromEntries(kept), ...extra };
+}
+
+/** Drops pids that ended from the list killed at exit (a pid can be reused). */
+function forget(...pids) {
+  for (const pid of pids) if (running.includes(pid)) running.splice(running.indexOf(pid), 1);
+}
+
+/** Times `variants` ({ label, cmd, opts, before?, after? }) round-robin; adds `times` to each. */
+async function roundRobin(variants, runs, warmups) {
+  for (const v of variants) v.times = [];
+  for (let i = 0; i < warmups + runs; i++, await sleep(0)) {
+    for (const v of variants) {
+      v.before?.();
+      const { ms } = run(v.cmd[0], v.cmd.slice(1), v.opts);
+      if (i >= warmups) v.times.push(ms);
+      await v.after?.();
+    }
+  }
+  for (const v of variants) Object.assign(v, { median: median(v.times), p90: percentile(v.times, 90) });
+}
+
+/** Live `claude-session update --background` processes started for `root`, as { pid, ticks } (CPU time). */
+function backgroundChecks(root) {
+  const found = [];
+  for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    if (!cmdline(pid).endsWith('dist/cli.cjs update --background')) continue;
+    if (!`\0${readProc(pid, 'environ')}`.includes(`\0CLAUDE_SESSION_ROOT=${root}\0`)) continue;
+    const stat = readProc(pid, 'stat') ?? '';
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields 3.. of proc(5)
+    if (fields[0] !== 'Z') found.push({ pid: Number(pid), ticks: Number(fields[11]) + Number(fields[12]) });
+  }
+  return found;
+}
+
+/**
+ * Waits (untimed) until the root's background checks are idle, gone or waiting for the registry: same
+ * processes, same CPU ticks for 50 ms. Otherwise their start-up would run during the next variants' runs.
+ */
+async function settle(root, seen) {
+  let last = '';
+  for (let quiet = 0, end = Date.now() + 3_000; quiet < 5 && Date.now() < end; await sleep(10)) {
+    const checks = backgroundChecks(root);
+    for (const { pid } of checks) seen.add(pid);
+    const now = JSON.stringify(checks);
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+/** (a) What a due background check costs the launch, against a registry that never answers. */
+async function benchDueCheck() {
+  const hanging = await startHangingRegistry(TMP);
+  running.push(hanging.pid);
+  const root = join(TMP, 'root-updates');
+  const stateFile = join(root, 'update', 'state.json');
+  const seen = new Set();
+  let dueRuns = 0;
+  // cleanEnv drops every CLAUDE* variable, CLAUDE_SESSION_NO_UPDATE among them.
+  const env = {
+    HOME,
+    PATH: `${FAST_BIN}:${process.env.PATH}`,
+    CLAUDE_SESSION_ROOT: root,
+    CLAUDE_SESSION_PACKAGE: BENCH_PACKAGE,
+    npm_config_registry: `${hanging.url}/`,
+  };
+  const launch = [BIN, '--', '-p', 'hi'];
+  const variants = [
+    { label: '(a) node -e 0', cmd: ['node', '-e', '0'] },
+    {
+      label: '(b) launch, checks off (CLAUDE_SESSION_NO_UPDATE=1)',
+      cmd: launch,
+      extra: { CLAUDE_SESSION_NO_UPDATE: '1' },
+    },
+    {
+      label: '(c) launch, check due (registry never answers)',
+      cmd: launch,
+      before: () => {
+        dueRuns++;
+        fs.rmSync(stateFile, { force: true });
+      },
+      after: () => settle(root, seen),
+    },
+  ].map((v) => ({ ...v, opts: { env: updateEnv({ ...env, ...v.extra }), cwd: WORK } }));
+  let left = [];
+  let waited;
+  try {
+    await roundRobin(variants, RUNS, WARMUPS);
+    left = backgroundChecks(root);
+    running.push(...left.map((p) => p.pid));
+    const start = Date.now();
+    while (backgroundChecks(root).length && Date.now() - start < 8_000) await sleep(50);
+    waited = Date.now() - start;
+  } finally {
+    const stuck = backgroundChecks(root);
+    for (const { pid } of stuck) attempt(() => process.kill(pid, 'SIGKILL'));
+    if (stuck.length) console.error(`bench: killed ${stuck.length} background check(s) still running`);
+    forget(...left.map((p) => p.pid));
+  }
+  const requests = hanging.requests();
+  await hanging.close();
+  forget(hanging.pid);
+
+  const [a, off, due] = variants.map((v) => v.median);
+  const paired = median(variants[2].times.map((ms, i) => ms - variants[1].times[i]));
+  const pct = (ms) => `${fmt(ms)} ms = ${fmt((100 * ms) / a, 1)} % of median(a)`;
+  console.log(
+    `\n## 4. Updates\n\n### 4a. Launch with the background check due (${RUNS} runs each after ${WARMUPS} warm-ups, round-robin)\n`,
+  );
+  console.log(
+    `registry: ${hanging.url}/ accepts connections and never answers; state.json removed before each (c)`,
+  );
+  console.log('run; after each (c) run the bench waits, untimed, until its detached check is idle or gone\n');
+  table(
+    ['variant', 'median ms', 'p90 ms', 'x node -e 0'],
+    variants.map((v) => [v.label, fmt(v.median), fmt(v.p90), fmt(v.median / a, 2)]),
+  );
+  console.log(`\ndue - off: medians ${pct(due - off)}; median of the per-round differences ${pct(paired)}`);
+  console.log('(target in the issue: no measurable difference)');
+  const log = attempt(() => fs.readFileSync(join(root, 'update.log'), 'utf8')) ?? '';
+  const timeouts = log.split('\n').filter((line) => /check .*outcome=error.*no answer within 5 s/.test(line));
+  console.log(
+    `\nbackground checks seen: ${seen.size} in ${dueRuns} due launches (one at a time: the others find the lock taken and exit); registry requests: ${requests}`,
+  );
+  console.log(
+    `left running at the end of the timed loop: ${left.length}; all gone ${fmt(waited / 1000)} s later (their timeout: 5 s); update.log: ${timeouts.length} checks logged "no answer within 5 s"`,
+  );
+}
+
+/** (b) `update --check` and `update --to` against a local verdaccio holding one version of a fake package. */
+async function benchUpdateCommands() {
+  const registry = await startVerdaccio(join(TMP, 'verdaccio'));
+  running.push(registry.pid);
+  try {
+    const start = process.hrtime.bigint();
+    registry.publish(BENCH_PACKAGE, '1.0.0');
+    const published = msSince(start);
+    const root = join(TMP, 'root-update-commands');
+    const env = {
+      HOME,
+      PATH: `${FAST_BIN}:${process.env.PATH}`,
+      CLAUDE_SESSION_ROOT: root,
+      CLAUDE_SESSION_PACKAGE: BENCH_PACKAGE,
+      ...registry.npmEnv(),
+    };
+    const opts = { env: updateEnv(env), cwd: WORK };
+    const answer = JSON.parse(run(BIN, ['update', '--check', '--json'], opts).stdout);
+    if (answer.latest !== '1.0.0')
+      throw new Error(`bench: update --check --json said ${JSON.stringify(answer)}`);
+    const checks = [
+      ['(a) node -e 0', 'node', '-e', '0'],
+      ['(b) claude-session update --check', BIN, 'update', '--check'],
+      [`(c) npm view ${BENCH_PACKAGE} dist-tags.latest`, 'npm', 'view', BENCH_PACKAGE, 'dist-tags.latest'],
+    ].map(([label, ...cmd]) => ({ label, cmd, opts }));
+    await roundRobin(checks, UPDATE_RUNS, 1);
+    const [a, b, c] = checks.map((v) => v.median);
+    console.log(
+      `\n### 4b. Update commands against verdaccio at ${registry.url}/ (1 version of ${BENCH_PACKAGE})\n`,
+    );
+    console.log(
+      `publish of 1.0.0: ${fmt(published / 1000, 2)} s; ${UPDATE_RUNS} runs each after 1 warm-up, round-robin\n`,
+    );
+    const rows = checks.map((v) => [
+      v.label,
+      fmt(v.median),
+      fmt(v.p90),
+      fmt(v.median / a, 2),
+      fmt(v.median / c, 2),
+    ]);
+    table(['variant', 'median ms', 'p90 ms', 'x node -e 0', 'x npm view'], rows);
+    console.log(`\nupdate --check - node -e 0 = ${fmt(b - a)} ms; npm view - node -e 0 = ${fmt(c - a)} ms`);
+
+    const store = join(root, 'claude');
+    const installs = [
+      {
+        label: '(d) claude-session update --to 1.0.0 (store removed before)',
+        cmd: [BIN, 'update', '--to', '1.0.0'],
+        before: () => fs.rmSync(store, { recursive: true, force: true }),
+      },
+      {
+        label: `(e) npm install --prefix <new tmp> ${BENCH_PACKAGE}@1.0.0`,
+        cmd: ['npm', 'install', '--prefix'],
+      },
+    ].map((v) => ({ ...v, opts }));
+    const npmInstall = installs[1];
+    npmInstall.before = () => {
+      const prefix = fs.mkdtempSync(join(TMP, 'npm-prefix-'));
+      npmInstall.cmd = ['npm', 'install', '--prefix', prefix, `${BENCH_PACKAGE}@1.0.0`];
+    };
+    await roundRobin(installs, INSTALL_RUNS, 1);
+    const current = attempt(() => fs.readlinkSync(join(store, 'current')));
+    const said = run(
+      join(store, 'current', 'node_modules', '.bin', 'claude'),
+      ['--version'],
+      opts,
+    ).stdout.trim();
+    const e = npmInstall.median;
+    console.log(
+      `\n${INSTALL_RUNS} installs each after 1 warm-up (the same npm cache for both), round-robin\n`,
+    );
+    const rows2 = installs.map((v) => [
+      v.label,
+      fmt(v.median),
+      fmt(Math.min(...v.times)),
+      fmt(Math.max(...v.times)),
+      fmt(v.median / e, 2),
+    ]);
+    table(['variant', 'median ms', 'min ms', 'max ms', 'x npm install'], rows2);
+    console.log(
+      `\nupdate --to - npm install = ${fmt(installs[0].median - e)} ms; store: current -> ${current}, its claude says "${said}"`,
+    );
+  } finally {
+    await registry.close();
+    forget(registry.pid);
+  }
+}
+
+async function benchUpdates() {
+  fakeClaude(FAST_BIN, 'exit 0'); // as in section 1: exits at once
+  await benchDueCheck();
+  await benchUpdateCommands();
+}
+
+// ---------- main ----------
+process.on('exit', cleanup); // also after a signal: the handlers below end through process.exit
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+try {
+  makeHome();
+  console.log(`# claude-session bench (node ${process.version}, ${hostname()}, temp HOME ${HOME})`);
+
+
+
+  await benchUpdates();
+  console.log(`\n(bench took ${fmt(performance.now() / 1000, 0)} s)`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}

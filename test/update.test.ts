@@ -71,6 +71,23 @@ function expectWellFormedLog(): string[] {
   return lines;
 }
 
+/** npm-global mode, with npm's global prefix in the sandbox. */
+function useNpmGlobal(): { prefix: string; globalEnv: Record<string, string> } {
+  const prefix = join(sandbox.dir, 'global');
+  mkdirSync(prefix);
+  mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
+  writeFileSync(
+    join(sandbox.home, '.config', 'claude-sessions', 'config.json'),
+    '{"update": {"mode": "npm-global"}}',
+  );
+  const globalEnv = {
+    npm_config_prefix: prefix,
+    PATH: `${join(prefix, 'bin')}:${sandbox.bin}:${process.env.PATH}`,
+    CLAUDE_SESSION_NO_UPDATE: '1',
+  };
+  return { prefix, globalEnv };
+}
+
 async function firstInstall(): Promise<Result> {
   const result = await run(['--', '-p', 'x']);
   expect(result.code, result.stderr).toBe(0);
@@ -402,18 +419,7 @@ describe('update.log', () => {
 
 describe('npm-global mode', () => {
   it('installs with npm -g only while no session is live, cleaning leftovers first', async () => {
-    const prefix = join(sandbox.dir, 'global');
-    mkdirSync(prefix);
-    mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
-    writeFileSync(
-      join(sandbox.home, '.config', 'claude-sessions', 'config.json'),
-      '{"update": {"mode": "npm-global"}}',
-    );
-    const globalEnv = {
-      npm_config_prefix: prefix,
-      PATH: `${join(prefix, 'bin')}:${sandbox.bin}:${process.env.PATH}`,
-      CLAUDE_SESSION_NO_UPDATE: '1',
-    };
+    const { prefix, globalEnv } = useNpmGlobal();
     expect((await run(['update', '--to', '1.0.0'], globalEnv)).code).toBe(0);
     const live = spawn(CLI, ['--', '-p', 'live'], {
       cwd: sandbox.dir,
@@ -545,18 +551,7 @@ describe('the registry', () => {
 
 describe('npm-global mode, a session starting during an install', () => {
   it('waits for the install to finish, then starts on the new version', async () => {
-    const prefix = join(sandbox.dir, 'global');
-    mkdirSync(prefix);
-    mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
-    writeFileSync(
-      join(sandbox.home, '.config', 'claude-sessions', 'config.json'),
-      '{"update": {"mode": "npm-global"}}',
-    );
-    const globalEnv = {
-      npm_config_prefix: prefix,
-      PATH: `${join(prefix, 'bin')}:${sandbox.bin}:${process.env.PATH}`,
-      CLAUDE_SESSION_NO_UPDATE: '1',
-    };
+    const { globalEnv } = useNpmGlobal();
     expect((await run(['update', '--to', '1.0.0'], globalEnv)).code).toBe(0);
     const install = run(['update', '--to', '1.1.0'], { ...globalEnv, FAKE_CLAUDE_INSTALL_SLEEP_MS: '3000' });
     await waitFor(() => existsSync(join(sandbox.root, 'locks', 'npm-global-install')));

@@ -2,7 +2,7 @@
 // <repo>/.cache/claude-code/<version>/ (npm registry only; the package's postinstall downloads
 // nothing, it hard-links the native binary from the platform package over bin/claude.exe).
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';

@@ -183,3 +183,21 @@ describe('bad input', () => {
     expect(snapshot(sandbox.home)).toBe(before);
   });
 });
+
+describe('resume arguments', () => {
+  it('takes options before or after the session, and Claude arguments only after --', async () => {
+    const local = new Sandbox();
+    try {
+      await local.run(['--name', 'r', '--', '-p', 'x']);
+      expect((await local.run(['resume', 'r', '--force', '--', '-c'])).code).toBe(0);
+      expect(local.records().at(-1)?.argv.slice(2)).toEqual(['-c']);
+      const stray = await local.run(['resume', 'r', 'hello']);
+      expect(stray.code).toBe(2);
+      expect(stray.stderr.trim()).toBe(
+        'claude-session: unexpected "hello": arguments for Claude go after --',
+      );
+    } finally {
+      local.cleanup();
+    }
+  });
+});

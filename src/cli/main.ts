@@ -6,20 +6,34 @@ import type { Services } from './services.js';
  * full argument parser, because it runs before every session and Node's start-up is most of its cost.
  * Anything else (commands, --help, mistakes) goes to commander in program.ts.
  */
-export function parseLaunch(argv: readonly string[]): { name: string | null; args: string[] } | undefined {
-  let name: string | null = null;
+export interface Launch {
+  name: string | null;
+  args: string[];
+  force?: boolean;
+  memoryMax?: string | null;
+}
+
+export function parseLaunch(argv: readonly string[]): Launch | undefined {
+  const launch: Launch = { name: null, args: [] };
+  const value = (i: number) => argv[i + 1];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--') return { name, args: argv.slice(i + 1) };
-    if ((arg === '--name' || arg === '-n') && i + 1 < argv.length && name === null) {
-      name = argv[++i] as string;
-    } else if (arg.startsWith('--name=') && name === null) {
-      name = arg.slice('--name='.length);
+    if (arg === '--') return { ...launch, args: argv.slice(i + 1) };
+    if ((arg === '--name' || arg === '-n') && value(i) !== undefined && launch.name === null) {
+      launch.name = argv[++i] as string;
+    } else if (arg.startsWith('--name=') && launch.name === null) {
+      launch.name = arg.slice('--name='.length);
+    } else if ((arg === '--force' || arg === '-f') && !launch.force) {
+      launch.force = true;
+    } else if (arg === '--memory-max' && value(i) !== undefined && launch.memoryMax === undefined) {
+      launch.memoryMax = argv[++i] as string;
+    } else if (arg.startsWith('--memory-max=') && launch.memoryMax === undefined) {
+      launch.memoryMax = arg.slice('--memory-max='.length);
     } else {
       return undefined;
     }
   }
-  return { name, args: [] };
+  return launch;
 }
 
 const PROGRAM = './program.js';

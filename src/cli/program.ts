@@ -1,4 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerCleanupCommands } from './commands-cleanup.js';
+import { registerDoctorCommands } from './commands-doctor.js';
 import { UserError } from './errors.js';
 import type { Services } from './services.js';
 
@@ -18,11 +20,10 @@ Environment:
 
 Docs: README.md`;
 
-export function build(
-  argv: string[],
-  services: Services,
-  run: (action: () => Promise<number>) => void,
-): Command {
+/** Runs a command's action; the program awaits what it returns (the exit status). */
+export type Run = (action: () => Promise<number>) => void;
+
+export function build(argv: string[], services: Services, run: Run): Command {
   const program = new Command('claude-session')
     .description(
       'Isolated, lasting, parallel Claude Code sessions that share your skills, agents and commands.',
@@ -45,9 +46,11 @@ export function build(
       'Start a new isolated Claude Code session in this terminal; ARGS after -- go to Claude unchanged.',
     )
     .option('-n, --name <name>', 'a unique name to resume it by')
+    .option('-f, --force', 'start even past the session limit or the memory floor')
+    .option('--memory-max <size>', 'cap the session at this much memory, e.g. 600M (systemd user scope)')
     .argument('[args...]', 'arguments for Claude Code, after --')
     .passThroughOptions()
-    .action((args: string[], options: { name?: string }) =>
+    .action((args: string[], options: { name?: string; force?: boolean; memoryMax?: string }) =>
       run(async () => {
         // Claude's arguments come after `--`; a word before it is a mistyped command, not a prompt.
         const dashes = argv.indexOf('--');
@@ -62,6 +65,8 @@ export function build(
         return (await import('../session/start.js')).startNewSession(services, {
           name: options.name ?? null,
           args: dashes === -1 ? [] : argv.slice(dashes + 1),
+          force: options.force === true,
+          memoryMax: options.memoryMax ?? null,
         });
       }),
     );
@@ -84,14 +89,21 @@ export function build(
     )
     .argument('<session>', 'id, unique id prefix, or name')
     .argument('[args...]', 'arguments for Claude Code, after --')
-    .passThroughOptions()
-    .action((query: string, args: string[]) =>
-      run(async () =>
-        (await import('../commands/resume.js')).resume(services, {
+    .option('-f, --force', 'start even past the session limit or the memory floor')
+    .action((query: string, args: string[], options: { force?: boolean }) =>
+      run(async () => {
+        // As for `new`: Claude's arguments come after `--`, never a stray word before it.
+        const dashes = argv.indexOf('--');
+        const claudeArgs = dashes === -1 ? [] : argv.slice(dashes + 1);
+        if (args.length !== claudeArgs.length) {
+          throw new UserError(`unexpected "${args[0]}": arguments for Claude go after --`, 2);
+        }
+        return (await import('../commands/resume.js')).resume(services, {
           query,
-          args: args[0] === '--' ? args.slice(1) : args,
-        }),
-      ),
+          args: claudeArgs,
+          force: options.force === true,
+        });
+      }),
     );
 
   program
@@ -186,6 +198,26 @@ export function build(
       }),
     );
 
+  program
+    .command('log')
+    .description(
+      'Show the audit log: every session created, resumed, ended, killed, pinned or removed, every update.',
+    )
+    .option('-f, --follow', 'keep printing new entries as they come, until interrupted')
+    .option('-n, --lines <count>', 'show only the last COUNT entries', (value) => Number(value))
+    .option('--json', 'print the entries as JSON lines')
+    .action((options: { follow?: boolean; lines?: number; json?: boolean }) =>
+      run(async () =>
+        (await import('../commands/log.js')).log(services, {
+          follow: options.follow === true,
+          lines: options.lines,
+          json: options.json === true,
+        }),
+      ),
+    );
+
+  registerCleanupCommands(program, services, run);
+  registerDoctorCommands(program, services, run);
   return program.exitOverride();
 }
 

@@ -1,6 +1,7 @@
 import { cpSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { audit } from '../audit/audit.js';
 import { errorCode } from '../cli/errors.js';
 import { printable, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
@@ -64,11 +65,16 @@ export async function importLegacy(services: Services, options: ImportOptions): 
     );
     for (const session of legacy) {
       try {
-        results.push(
-          importOne(session, { ...settings, base: base.dir, claude, version }, (paths) =>
-            prepareConfigDir(paths, base, login),
-          ),
+        const imported = importOne(session, { ...settings, base: base.dir, claude, version }, (paths) =>
+          prepareConfigDir(paths, base, login),
         );
+        results.push(imported);
+        audit(settings.root, {
+          action: 'imported',
+          session: imported.id,
+          outcome: 'ok',
+          detail: imported.from,
+        });
       } catch (error) {
         results.push({
           id: session.id,

@@ -1,9 +1,13 @@
+import { audit } from '../audit/audit.js';
 import { formatAge, formatBytes, printable, table, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
+import { locksDir } from '../session/layout.js';
 import { findLegacySessions } from '../session/legacy.js';
 import { type SessionView, viewSession } from '../session/state.js';
-import { readSessions } from '../session/store.js';
+import { readSession, readSessions } from '../session/store.js';
 import { measureUsage } from '../session/usage.js';
+import { writeJsonAtomicSync } from '../system/files.js';
+import { tryAcquireLock } from '../system/lock.js';
 import { isAlive, residentBytes } from '../system/proc.js';
 
 export interface ListOptions {
@@ -15,6 +19,9 @@ export function collectSessions(services: Services): SessionView[] {
   return readSessions(settings.root)
     .map((found) => {
       const alive = found.record?.process ? isAlive(found.record.process) : false;
+      if (found.record?.process && !alive && !found.record.endedObservedAt) {
+        noteEnded(settings.root, found.id, services.now());
+      }
       const rss = alive && found.record?.process ? residentBytes(found.record.process.pid) : undefined;
       return viewSession(found, measureUsage(found.paths.configDir), alive, rss);
     })
@@ -56,4 +63,30 @@ export async function list(services: Services, options: ListOptions): Promise<nu
     );
   }
   return 0;
+}
+
+/**
+ * Records, once, that a session's process was seen ended: an `ended` entry in the audit log and
+ * `endedObservedAt` in the record. Under the session's lock, re-read, so a resume that just started a
+ * new process is never overwritten; skipped when the lock is busy (the next look will do it).
+ */
+function noteEnded(root: string, id: string, now: Date): void {
+  const lock = tryAcquireLock(locksDir(root), `session-${id}`);
+  if (!lock) return;
+  try {
+    const { record, paths } = readSession(root, id);
+    if (!record?.process || record.endedObservedAt || isAlive(record.process)) return;
+    writeJsonAtomicSync(paths.record, { ...record, endedObservedAt: now.toISOString() });
+    audit(root, {
+      action: 'ended',
+      session: id,
+      name: record.name,
+      outcome: 'ok',
+      detail: `pid ${record.process.pid}`,
+    });
+  } catch {
+    // Observation only: a record we cannot update now is noted at the next look.
+  } finally {
+    lock.release();
+  }
 }

@@ -10,7 +10,7 @@ import { lookupName } from '../session/names.js';
 import { prepareConfigDir } from '../session/prepare.js';
 import type { SessionRecord } from '../session/record.js';
 import { type Named, resolveSession } from '../session/resolve.js';
-import { launch, processRecordFor } from '../session/start.js';
+import { checkGuardRails, launch, processRecordFor } from '../session/start.js';
 import { readSession, readSessions, sessionIds } from '../session/store.js';
 import { hasTranscriptIn } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
@@ -20,6 +20,7 @@ import { isAlive } from '../system/proc.js';
 export interface ResumeOptions {
   query: string;
   args: string[];
+  force?: boolean;
 }
 
 /** Continues a session's conversation in its own config dir, in the directory it was started in. */
@@ -31,6 +32,11 @@ export async function resume(services: Services, options: ResumeOptions): Promis
   const prepared = await withLockAsync(locksDir(settings.root), `session-${found.id}`, async () => {
     const session = readSession(settings.root, found.id);
     const record = session.record;
+    if (!existsSync(session.paths.dir)) {
+      throw new UserError(
+        `session ${shortId(found.id)} was removed just now (by \`claude-session cleanup\`?): see \`claude-session list\``,
+      );
+    }
     if (!record) {
       throw new UserError(
         `session ${shortId(found.id)} is broken (${session.problem}): inspect ${session.paths.record}`,
@@ -46,6 +52,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
         `session ${label(record)} was started in ${record.cwd}, which no longer exists: recreate it first`,
       );
     }
+    checkGuardRails(services, options.force);
     const base = baseOfSession(record.base, settings.home);
     const context = await launchContext(services, base);
     prepareConfigDir(session.paths, base, context.login);
@@ -56,6 +63,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       claude: { path: context.claude, version: context.claudeVersion },
       process: processRecordFor(services),
       launches: record.launches + 1,
+      endedObservedAt: undefined,
       lastLaunchAt: services.now().toISOString(),
     };
     writeJsonAtomicSync(session.paths.record, updated);
@@ -77,7 +85,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       `claude-session: session ${label(prepared.updated)} has no conversation yet: starting a new one in it\n`,
     );
   }
-  return launch(services, prepared.plan, prepared.updated);
+  return launch(services, prepared.plan, prepared.updated, 'resumed');
 }
 
 function findSession(root: string, query: string, named: string | undefined): Named {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { audit } from '../audit/audit.js';
 import type { Services } from '../cli/services.js';
 import { resolveBase } from '../session/base.js';
 import { ensureRoot } from '../session/prepare.js';
@@ -16,6 +17,11 @@ export async function shared(
   if (action === 'lock' || action === 'unlock') {
     const report =
       action === 'lock' ? lockShared(settings.root, base.dir) : unlockShared(settings.root, base.dir);
+    audit(settings.root, {
+      action: 'protection-changed',
+      outcome: report.failed.length > 0 ? 'failed' : 'ok',
+      detail: `${action} ${base.dir} (${report.changed} paths changed)`,
+    });
     for (const path of report.failed) services.err(`claude-session: could not change ${path} (not yours?)\n`);
     services.out(
       action === 'lock'

@@ -22,6 +22,19 @@ const ConfigSchema = v.strictObject({
       sudo: v.optional(v.boolean()),
     }),
   ),
+  cleanup: v.optional(
+    v.strictObject({
+      olderThanDays: v.optional(v.pipe(v.number(), v.minValue(0))),
+      emptyGraceHours: v.optional(v.pipe(v.number(), v.minValue(0))),
+    }),
+  ),
+  limits: v.optional(
+    v.strictObject({
+      maxSessions: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      minAvailableMB: v.optional(v.pipe(v.number(), v.minValue(0))),
+      memoryMax: v.optional(v.pipe(v.string(), v.regex(/^\d+[KMG]?$/))),
+    }),
+  ),
 });
 export type ConfigFile = v.InferOutput<typeof ConfigSchema>;
 
@@ -34,6 +47,9 @@ export interface Settings {
   rootIsExplicit: boolean;
   protectShared: ProtectPolicy;
   update: UpdateSettings;
+  cleanup: { olderThanMs: number; emptyGraceMs: number };
+  /** Guard rails; undefined means derived from the host's memory when a session starts. */
+  limits: { maxSessions?: number; minAvailableBytes?: number; memoryMax?: string };
 }
 
 export const DEFAULT_PACKAGE = '@anthropic-ai/claude-code';
@@ -77,7 +93,7 @@ export function parseConfig(text: string, path: string): ConfigFile {
     const issue = result.issues[0];
     const where = issue ? v.getDotPath(issue) : null;
     throw new UserError(
-      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}`,
+      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}, cleanup {olderThanDays, emptyGraceHours}, limits {maxSessions, minAvailableMB, memoryMax}`,
     );
   }
   return result.output;
@@ -102,6 +118,16 @@ export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir(
       intervalMs: (config.update?.intervalHours ?? 12) * 3600_000,
       sudo: config.update?.sudo === true,
       packageName: env.CLAUDE_SESSION_PACKAGE || DEFAULT_PACKAGE,
+    },
+    cleanup: {
+      olderThanMs: (config.cleanup?.olderThanDays ?? 30) * 86_400_000,
+      emptyGraceMs: (config.cleanup?.emptyGraceHours ?? 1) * 3_600_000,
+    },
+    limits: {
+      maxSessions: config.limits?.maxSessions,
+      minAvailableBytes:
+        config.limits?.minAvailableMB === undefined ? undefined : config.limits.minAvailableMB * 1024 * 1024,
+      memoryMax: config.limits?.memoryMax,
     },
   };
 }

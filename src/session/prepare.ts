@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { audit } from '../audit/audit.js';
 import { errorCode, UserError } from '../cli/errors.js';
 import type { Settings } from '../config/config.js';
 import { mkdirPrivate, readFileIfExists, writeJsonAtomicSync } from '../system/files.js';
@@ -83,6 +84,11 @@ export function enforceProtection(settings: Settings, base: Base): string | unde
   const open = unprotectedEntries(base.dir);
   if (open.length === 0) return undefined;
   const report = lockShared(settings.root, base.dir);
+  audit(settings.root, {
+    action: 'protection-changed',
+    outcome: report.failed.length > 0 ? 'failed' : 'ok',
+    detail: `lock ${base.dir} at a session start (${open.join(', ')})`,
+  });
   if (report.failed.length > 0) {
     return `could not protect ${report.failed.length} shared path(s), e.g. ${report.failed[0]}: see \`claude-session shared status\``;
   }

@@ -36,6 +36,10 @@ export const SessionRecordSchema = v.object({
   launches: v.pipe(v.number(), v.integer(), v.minValue(0)),
   lastLaunchAt: Iso,
   importedFrom: v.optional(AbsolutePath),
+  /** Kept by cleanup whatever its age (`claude-session pin`). */
+  pinned: v.optional(v.boolean()),
+  /** When a command first noticed that the recorded process had ended (for the audit log, once). */
+  endedObservedAt: v.optional(Iso),
 });
 
 export type SessionRecord = v.InferOutput<typeof SessionRecordSchema>;

@@ -1,19 +1,23 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { audit } from '../audit/audit.js';
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
-import { claudeVersion } from '../system/claude-binary.js';
+import { claudeVersion, findExecutable } from '../system/claude-binary.js';
 import { mkdirPrivate, randomId, writeJsonAtomicSync } from '../system/files.js';
 import { handOff, handOffAvailable, launcherIdentity, runChild } from '../system/handoff.js';
 import { childProcess } from '../system/lazy.js';
 import { acquireLock, withLock } from '../system/lock.js';
+import { hostMemory } from '../system/memory.js';
 import { identify } from '../system/proc.js';
 import { NPM_GLOBAL_LOCK } from '../update/state.js';
 import { resolveBase } from './base.js';
 import { backgroundCheckDue, launchContext } from './context.js';
+import { defaultLimits, guardRefusal } from './guard.js';
 import { type LaunchPlan, planLaunch } from './launch.js';
 import { cacheDir, locksDir, sessionPaths } from './layout.js';
+import { liveSessionIds, registerLive } from './live.js';
 import { loginEnvironment } from './login.js';
 import { assertNameFree, indexName } from './names.js';
 import { prepareConfigDir } from './prepare.js';
@@ -27,6 +31,52 @@ export function processRecordFor(services: Services): ProcessRecord | null {
 export interface NewOptions {
   name: string | null;
   args: string[];
+  /** Start even past the guard rails. */
+  force?: boolean;
+  /** A memory cap for the session (systemd user scope), e.g. `600M`; else the configured one. */
+  memoryMax?: string | null;
+}
+
+/**
+ * The guard rails (see guard.ts): refuse to start past the session limit or under the memory floor,
+ * unless forced. Cheap: the live index and /proc/meminfo.
+ */
+export function checkGuardRails(services: Services, force: boolean | undefined): void {
+  if (force) return;
+  const { root, limits } = services.settings();
+  const memory = hostMemory();
+  const derived = defaultLimits(memory);
+  const refusal = guardRefusal({
+    live: liveSessionIds(root).length,
+    memory,
+    limits: {
+      maxSessions: limits.maxSessions ?? derived.maxSessions,
+      minAvailableBytes: limits.minAvailableBytes ?? derived.minAvailableBytes,
+    },
+  });
+  if (refusal) throw new UserError(refusal, 75);
+}
+
+/** Claude's argv, inside a systemd user scope with a memory cap when one is asked for. */
+export function withMemoryCap(
+  services: Services,
+  argv: string[],
+  memoryMax: string | null | undefined,
+): string[] {
+  const cap = memoryMax ?? services.settings().limits.memoryMax;
+  if (!cap) return argv;
+  if (!/^\d+[KMG]?$/.test(cap))
+    throw new UserError(`--memory-max ${JSON.stringify(cap)}: give a size like 600M or 2G`, 2);
+  let systemdRun: string;
+  try {
+    systemdRun = findExecutable('systemd-run', services.env);
+  } catch {
+    throw new UserError(
+      'a memory cap needs systemd user scopes (systemd-run), not found here: start without --memory-max (see `claude-session doctor`)',
+    );
+  }
+  // systemd-run --scope execs the command itself: Claude keeps the pid we recorded.
+  return [systemdRun, '--user', '--scope', '--quiet', '--collect', '-p', `MemoryMax=${cap}`, '--', ...argv];
 }
 
 export async function startNewSession(services: Services, options: NewOptions): Promise<number> {
@@ -39,6 +89,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
   const base = resolveBase(services.env, settings.home);
   // Checked before anything is written; checked again under the lock, where it counts.
   if (options.name !== null) assertNameFree(settings.root, options.name);
+  checkGuardRails(services, options.force);
   const context = await launchContext(services, base);
   const id = randomId();
   const now = services.now().toISOString();
@@ -87,16 +138,24 @@ export async function startNewSession(services: Services, options: NewOptions): 
     loginEnv: loginEnvironment(context.login),
     background: backgroundCheckDue(services),
   });
-  return launch(services, plan, record);
+  plan.argv = withMemoryCap(services, plan.argv, options.memoryMax);
+  return launch(services, plan, record, 'created');
 }
 
 /**
  * Hands the plan to the launcher shell, or runs Claude as a child when started without it (then the
  * record names the child). `record` is the session's record as published.
  */
-export async function launch(services: Services, plan: LaunchPlan, record: SessionRecord): Promise<number> {
+export async function launch(
+  services: Services,
+  plan: LaunchPlan,
+  record: SessionRecord,
+  action: 'created' | 'resumed',
+): Promise<number> {
   const { root, update } = services.settings();
   let current = record;
+  audit(root, { action, session: record.id, name: record.name, outcome: 'ok', detail: record.cwd });
+  if (record.process) registerLive(root, record.id, record.process);
   if (update.mode === 'npm-global' && (await waitForGlobalInstall(services, root))) {
     // The binary at that path was just replaced: record the version it has now.
     const version = claudeVersion(record.claude.path, join(cacheDir(root), 'claude-versions.json')) ?? null;
@@ -113,6 +172,7 @@ export async function launch(services: Services, plan: LaunchPlan, record: Sessi
     if (!identity) return;
     const running = { ...identity, startedAt: services.now().toISOString() };
     writeJsonAtomicSync(sessionPaths(root, record.id).record, { ...current, process: running });
+    registerLive(root, record.id, identity);
   });
 }
 

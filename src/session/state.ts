@@ -21,6 +21,7 @@ export interface SessionView {
   diskBytes: number;
   claudeVersion: string | null;
   launches: number;
+  pinned: boolean;
   problem: string | null;
   hint: string | null;
 }
@@ -56,6 +57,7 @@ export function viewSession(
     diskBytes: usage.diskBytes,
     claudeVersion: record?.claude.version ?? null,
     launches: record?.launches ?? 0,
+    pinned: record?.pinned === true,
     problem: found.problem ?? null,
     hint: found.problem ? `inspect or remove ${found.paths.dir}` : null,
   };

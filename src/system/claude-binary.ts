@@ -29,12 +29,21 @@ export function findClaude(env: NodeJS.ProcessEnv): string {
     }
     return path;
   }
+  try {
+    return findExecutable('claude', env);
+  } catch {
+    throw new UserError(`Claude Code (\`claude\`) not found on PATH: ${INSTALL_HINT}`, 127);
+  }
+}
+
+/** An executable's absolute path on PATH (only absolute PATH entries count); throws when there is none. */
+export function findExecutable(name: string, env: NodeJS.ProcessEnv): string {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir || !isAbsolute(dir)) continue;
-    const path = join(dir, 'claude');
+    const path = join(dir, name);
     if (isExecutableFile(path)) return path;
   }
-  throw new UserError(`Claude Code (\`claude\`) not found on PATH: ${INSTALL_HINT}`, 127);
+  throw new Error(`${name} not found on PATH`);
 }
 
 const VERSION = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b/;

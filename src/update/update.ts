@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { audit } from '../audit/audit.js';
 import { UserError } from '../cli/errors.js';
 import type { UpdateSettings } from '../config/config.js';
 import { locksDir } from '../session/layout.js';
@@ -136,6 +137,11 @@ export async function installManaged(context: UpdateContext, version: string): P
   });
   if (from !== version) {
     switchTo(context.root, version);
+    audit(context.root, {
+      action: 'update-installed',
+      outcome: 'ok',
+      detail: `${from ?? 'none'} -> ${version} (managed)`,
+    });
     log(context, { action: 'switch', from, to: version, outcome: 'ok' });
   }
   const live = liveStoreVersions(context.root);
@@ -156,6 +162,11 @@ export async function rollbackManaged(context: UpdateContext): Promise<string> {
     }
     switchTo(context.root, to);
     log(context, { action: 'rollback', from: from ?? null, to, outcome: 'ok' });
+    audit(context.root, {
+      action: 'update-rolled-back',
+      outcome: 'ok',
+      detail: `${from ?? 'none'} -> ${to}`,
+    });
     return to;
   } finally {
     lock.release();
@@ -208,6 +219,11 @@ export async function installNpmGlobal(context: UpdateContext, version: string):
       throw new UserError(`installing Claude Code ${version} with npm -g failed: ${reason}`);
     }
     log(context, { action: 'install', from, to: version, outcome: 'ok', durationMs: Date.now() - started });
+    audit(context.root, {
+      action: 'update-installed',
+      outcome: 'ok',
+      detail: `${from ?? 'none'} -> ${version} (npm -g)`,
+    });
     return version;
   } finally {
     lock.release();

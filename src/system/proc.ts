@@ -68,3 +68,12 @@ export function processEnvironment(pid: number): Map<string, string> | undefined
   }
   return env;
 }
+
+/** A process's arguments (argv), or undefined when it is gone or not ours to read. */
+export function processCommandLine(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,284 @@
+import { describe, expect, it } from 'vitest';
+import { SHARED_ENTRIES } from '../session/shared.js';
+import { checkClaude, checkLogin, checkProtection, runChecks } from './checks.js';
+import { checkMemoryCap, checkUpdate } from './host-checks.js';
+import type { HealthFacts, LiveFacts, SessionFacts } from './model.js';
+import { privacyFinding } from './privacy.js';
+import { checkBaseWrites, checkProcess } from './session-checks.js';
+
+const HOME = '/home/u';
+const ROOT = `${HOME}/.claude-sessions`;
+const BASE = `${HOME}/.claude`;
+const ID = '3f2a9c1e-0000-4000-8000-000000000001';
+const DIR = `${ROOT}/sessions/${ID}`;
+const NOW = Date.parse('2026-01-01T12:00:00Z');
+
+function session(overrides: Partial<SessionFacts> = {}): SessionFacts {
+  return {
+    id: ID,
+    name: 'api',
+    dir: DIR,
+    configDir: `${DIR}/config`,
+    tmpDir: `${DIR}/tmp`,
+    realConfigDir: `${DIR}/config`,
+    problem: undefined,
+    base: BASE,
+    dirStat: { path: DIR, kind: 'dir', mode: 0o700, uid: 1000 },
+    configStat: { path: `${DIR}/config`, kind: 'dir', mode: 0o700, uid: 1000 },
+    links: SHARED_ENTRIES.map(({ name }) => ({
+      name,
+      state: 'linked' as const,
+      kind: 'link' as const,
+      actual: `${BASE}/${name}`,
+      target: `${BASE}/${name}`,
+    })),
+    credentials: undefined,
+    conversations: [],
+    live: undefined,
+    ...overrides,
+  };
+}
+
+function live(overrides: Partial<LiveFacts> = {}): LiveFacts {
+  return {
+    pid: 4242,
+    recordedAtMs: NOW - 60_000,
+    env: {
+      CLAUDE_CONFIG_DIR: `${DIR}/config`,
+      CLAUDE_CODE_TMPDIR: `${DIR}/tmp`,
+      DISABLE_AUTOUPDATER: '1',
+      CLAUDE_SESSION_ID: ID,
+    },
+    realConfigDir: `${DIR}/config`,
+    launching: false,
+    markers: [],
+    ...overrides,
+  };
+}
+
+function facts(overrides: Partial<HealthFacts> = {}): HealthFacts {
+  return {
+    nowMs: NOW,
+    uid: 1000,
+    home: HOME,
+    root: ROOT,
+    rootIsExplicit: false,
+    rootStat: { path: ROOT, kind: 'dir', mode: 0o700, uid: 1000 },
+    sessionsDirStat: { path: `${ROOT}/sessions`, kind: 'dir', mode: 0o700, uid: 1000 },
+    sessionsProblem: undefined,
+    base: { dir: BASE, exists: true, source: 'default' },
+    protectShared: 'readonly',
+    unlocked: false,
+    unprotected: [],
+    claude: {
+      path: '/usr/bin/claude',
+      source: 'PATH',
+      version: '2.1.332',
+      problem: undefined,
+      installsOnStart: true,
+    },
+    login: { kind: 'stored-token' },
+    secrets: [{ path: `${ROOT}/credentials/oauth-token`, kind: 'file', mode: 0o600, uid: 1000 }],
+    sessions: [session({ live: live() })],
+    baseConversations: new Map([[BASE, new Map()]]),
+    tmux: '/usr/bin/tmux',
+    memoryCap: {
+      systemdRun: undefined,
+      userManager: false,
+      runtimeDir: '/run/user/1000',
+      cgroup: 'v2',
+      configured: undefined,
+    },
+    update: {
+      checks: true,
+      checkedAt: new Date(NOW - 3600_000).toISOString(),
+      latest: '2.1.332',
+      error: null,
+      notified: null,
+    },
+    ...overrides,
+  };
+}
+
+const statuses = (findings: { status: string }[]) => findings.map((finding) => finding.status);
+
+describe('runChecks', () => {
+  it('finds nothing wrong in a healthy installation', () => {
+    const findings = runChecks(facts());
+    expect(findings.filter((finding) => finding.status !== 'ok')).toEqual([]);
+    expect(findings.map((finding) => finding.check)).toEqual([
+      'claude',
+      'base',
+      'permissions',
+      'protection',
+      'login',
+      'shared-links',
+      'session-env',
+      'base-writes',
+      'tmux',
+      'memory-cap',
+      'update',
+    ]);
+  });
+});
+
+describe('privacyFinding', () => {
+  const check = (kind: 'dir' | 'file', mode: number, secret = false, uid = 1000) =>
+    privacyFinding('permissions', facts(), { path: '/p', kind, mode, uid }, 'x', secret)?.status;
+  it.each([
+    ['dir', 0o700, false, undefined],
+    ['dir', 0o750, false, 'warn'],
+    ['dir', 0o755, false, 'warn'],
+    ['dir', 0o770, false, 'fail'],
+    ['dir', 0o703, false, 'fail'],
+    ['file', 0o600, true, undefined],
+    ['file', 0o640, true, 'fail'],
+  ] as const)('%s %o (secret: %s) -> %s', (kind, mode, secret, expected) => {
+    expect(check(kind, mode, secret)).toBe(expected);
+  });
+  it('fails on a path owned by someone else, with the chown to fix it', () => {
+    const finding = privacyFinding(
+      'permissions',
+      facts(),
+      { path: '/p', kind: 'dir', mode: 0o700, uid: 0 },
+      'x',
+      false,
+    );
+    expect(finding).toMatchObject({ status: 'fail', fix: 'sudo chown -R 1000 /p' });
+  });
+});
+
+describe('checkProcess', () => {
+  const run = (overrides: Partial<LiveFacts>) => {
+    const state = live(overrides);
+    return checkProcess(facts(), session({ live: state }), state)[0];
+  };
+  const env = live().env ?? {};
+  it.each([
+    ['launching', { launching: true, env: {} }, 'ok', 'is starting'],
+    ['unreadable', { env: undefined }, 'warn', 'cannot read /proc/4242/environ'],
+    [
+      'lost',
+      { env: { ...env, CLAUDE_CONFIG_DIR: undefined } },
+      'fail',
+      'runs without CLAUDE_CONFIG_DIR: it reads and writes ~/.claude',
+    ],
+    [
+      'another',
+      { env: { ...env, CLAUDE_CONFIG_DIR: '/x' }, realConfigDir: '/x' },
+      'fail',
+      'CLAUDE_CONFIG_DIR=/x, not its own',
+    ],
+    ['same by real path', { env: { ...env, CLAUDE_CONFIG_DIR: '/link/config' } }, 'ok', 'runs with its own'],
+    ['updater', { env: { ...env, DISABLE_AUTOUPDATER: undefined } }, 'warn', 'DISABLE_AUTOUPDATER is not 1'],
+    [
+      'tmp',
+      { env: { ...env, CLAUDE_CODE_TMPDIR: '/tmp' } },
+      'warn',
+      'CLAUDE_CODE_TMPDIR is not inside the session',
+    ],
+    [
+      'id',
+      { env: { ...env, CLAUDE_SESSION_ID: 'other' } },
+      'warn',
+      'CLAUDE_SESSION_ID names another session',
+    ],
+  ] as const)('%s', (_, overrides, status, text) => {
+    const finding = run(overrides as Partial<LiveFacts>);
+    expect(finding?.status).toBe(status);
+    expect(finding?.message).toContain(text);
+    if (status !== 'ok') expect(finding?.fix).toBeTruthy();
+  });
+});
+
+describe('checkBaseWrites', () => {
+  const marker = (startedAtMs: number) => ({
+    path: `${BASE}/sessions/4242.json`,
+    sessionId: 'c1',
+    startedAtMs,
+  });
+  it('fails on a marker of the live process in the base, not on an older one of a reused pid', () => {
+    const recent = facts({ sessions: [session({ live: live({ markers: [marker(NOW - 30_000)] }) })] });
+    expect(statuses(checkBaseWrites(recent))).toEqual(['fail']);
+    const stale = facts({ sessions: [session({ live: live({ markers: [marker(NOW - 3600_000)] }) })] });
+    expect(statuses(checkBaseWrites(stale))).toEqual(['ok']);
+  });
+  it("warns when the base's transcripts or history name a session's conversation", () => {
+    const inBase = new Map([[BASE, new Map([['c1', `${BASE}/history.jsonl`]])]]);
+    const findings = checkBaseWrites(
+      facts({ sessions: [session({ conversations: ['c1', 'c2'] })], baseConversations: inBase }),
+    );
+    expect(statuses(findings)).toEqual(['warn']);
+    expect(findings[0]?.message).toContain(
+      '1 of its conversation(s) are also in the base (~/.claude/history.jsonl)',
+    );
+  });
+});
+
+describe('installation checks', () => {
+  it('claude: missing is a warning when the first start installs it, a failure otherwise', () => {
+    const missing = { path: undefined, source: undefined, version: null, installsOnStart: true } as const;
+    expect(statuses(checkClaude(facts({ claude: { ...missing, problem: 'x' } })))).toEqual(['warn']);
+    const failed = checkClaude(
+      facts({
+        claude: {
+          ...missing,
+          installsOnStart: false,
+          problem: 'Claude Code (`claude`) not found on PATH: install it',
+        },
+      }),
+    );
+    expect(failed).toEqual([
+      {
+        check: 'claude',
+        status: 'fail',
+        message: 'Claude Code (`claude`) not found on PATH',
+        fix: 'install it',
+      },
+    ]);
+    expect(statuses(checkClaude(facts({ claude: { ...facts().claude, version: null } })))).toEqual(['fail']);
+  });
+  it('protection: root, unlocked and writable entries are warnings; off is a choice', () => {
+    expect(statuses(checkProtection(facts({ uid: 0 })))).toEqual(['warn']);
+    expect(checkProtection(facts({ unlocked: true }))[0]?.fix).toBe('claude-session shared lock');
+    expect(checkProtection(facts({ unprotected: ['skills'] }))[0]?.message).toContain(
+      'writable by sessions: skills',
+    );
+    expect(statuses(checkProtection(facts({ protectShared: 'off', uid: 0 })))).toEqual(['ok']);
+  });
+  it('login: private copies of shared /login credentials are a warning with `claude-session login`', () => {
+    const credentials = {
+      path: `${DIR}/config/.credentials.json`,
+      kind: 'file',
+      mode: 0o600,
+      uid: 1000,
+    } as const;
+    const shared = facts({ login: { kind: 'shared-login', credentials: `${BASE}/.credentials.json` } });
+    expect(statuses(checkLogin(shared))).toEqual(['ok']);
+    const detached = checkLogin({ ...shared, sessions: [session({ credentials })] });
+    expect(detached[0]).toMatchObject({
+      status: 'warn',
+      fix: expect.stringMatching(/^claude-session login/),
+    });
+    expect(statuses(checkLogin(facts({ login: { kind: 'none' } })))).toEqual(['warn']);
+  });
+  it('memory cap: says what is available; a configured cap that cannot work fails', () => {
+    const cap = facts().memoryCap;
+    expect(checkMemoryCap(facts())[0]?.message).toContain('not available here: systemd-run not found');
+    const noManager = { ...cap, systemdRun: '/usr/bin/systemd-run' };
+    expect(checkMemoryCap(facts({ memoryCap: noManager }))[0]?.message).toContain('no systemd user manager');
+    expect(statuses(checkMemoryCap(facts({ memoryCap: { ...noManager, configured: '600M' } })))).toEqual([
+      'fail',
+    ]);
+    expect(statuses(checkMemoryCap(facts({ memoryCap: { ...noManager, userManager: true } })))).toEqual([
+      'ok',
+    ]);
+  });
+  it('update: the last error is a warning', () => {
+    const update = { ...facts().update, error: 'registry: no answer within 5 s' };
+    expect(checkUpdate(facts({ update }))[0]).toMatchObject({
+      status: 'warn',
+      message: 'the last update check (1h ago) failed: registry: no answer within 5 s',
+    });
+  });
+});

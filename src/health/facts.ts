@@ -1,0 +1,144 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Services } from '../cli/services.js';
+import { resolveBase } from '../session/base.js';
+import { cacheDir, tokenFile } from '../session/layout.js';
+import { baseCredentialsFile, CREDENTIALS_FILE, chooseLogin, readStoredToken } from '../session/login.js';
+import { isUnlocked, unprotectedEntries } from '../session/protect.js';
+import { readSessions } from '../session/store.js';
+import { askVersion, claudeVersion, findClaude, findExecutable } from '../system/claude-binary.js';
+import { readUpdateState } from '../update/state.js';
+import { currentBinary, versionOfBinary } from '../update/store.js';
+import type { HealthFacts, PathFacts } from './model.js';
+import { pathFacts } from './probe.js';
+import { conversationsIn, gatherSession } from './session-facts.js';
+
+/** Reads disk and /proc once; everything the checks decide on. Changes nothing (but the version cache). */
+export function gatherFacts(services: Services): HealthFacts {
+  const settings = services.settings();
+  const { env } = services;
+  const root = settings.root;
+  const rootStat = pathFacts(root, true);
+
+  let baseDir = env.CLAUDE_CONFIG_DIR ? resolve(env.CLAUDE_CONFIG_DIR) : join(settings.home, '.claude');
+  let baseExists = false;
+  let baseSource = env.CLAUDE_CONFIG_DIR ? 'CLAUDE_CONFIG_DIR' : 'default';
+  try {
+    const base = resolveBase(env, settings.home);
+    baseDir = base.dir;
+    baseSource = base.source;
+    baseExists = true;
+  } catch {}
+
+  let storedToken: string | undefined;
+  try {
+    storedToken = readStoredToken(tokenFile(root));
+  } catch {}
+  const login = chooseLogin(env, storedToken, baseExists ? baseCredentialsFile(baseDir) : undefined);
+
+  let sessionsProblem: string | undefined;
+  let found: ReturnType<typeof readSessions> = [];
+  try {
+    found = readSessions(root);
+  } catch (error) {
+    sessionsProblem = (error as Error).message;
+  }
+  const bases = new Set<string>();
+  for (const session of found) if (session.record) bases.add(session.record.base);
+  const baseConversations = new Map<string, Map<string, string>>();
+  for (const dir of bases) baseConversations.set(dir, conversationsIn(dir, true));
+  const anyInBase = [...baseConversations.values()].some((ids) => ids.size > 0);
+  const sessions = found.map((session) => gatherSession(session, settings.home, anyInBase));
+
+  return {
+    nowMs: services.now().getTime(),
+    uid: process.getuid?.() ?? -1,
+    home: settings.home,
+    root,
+    rootIsExplicit: settings.rootIsExplicit,
+    rootStat,
+    sessionsDirStat: pathFacts(join(root, 'sessions')),
+    sessionsProblem,
+    base: { dir: baseDir, exists: baseExists, source: baseSource },
+    protectShared: settings.protectShared,
+    unlocked: isUnlocked(root),
+    unprotected: baseExists ? unprotectedEntries(baseDir) : [],
+    claude: claudeFacts(services, rootStat !== undefined),
+    login:
+      login.kind === 'environment'
+        ? { kind: login.kind, variable: login.variable }
+        : login.kind === 'shared-login'
+          ? { kind: login.kind, credentials: login.credentials }
+          : { kind: login.kind },
+    secrets: [
+      pathFacts(join(root, 'credentials')),
+      pathFacts(tokenFile(root)),
+      baseExists ? pathFacts(join(baseDir, CREDENTIALS_FILE)) : undefined,
+    ].filter((facts): facts is PathFacts => facts !== undefined),
+    sessions,
+    baseConversations,
+    tmux: which('tmux', env),
+    memoryCap: memoryCapFacts(env, settings.limits.memoryMax),
+    update: { checks: settings.update.check, ...readUpdateState(root) },
+  };
+}
+
+function which(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return findExecutable(name, env);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The binary a new session would get, found the way a launch finds it (see session/context.ts). */
+function claudeFacts(services: Services, rootExists: boolean): HealthFacts['claude'] {
+  const settings = services.settings();
+  const explicit = services.env.CLAUDE_SESSION_CLAUDE;
+  const managed = settings.update.mode === 'managed';
+  const installsOnStart = managed && settings.update.check && !explicit;
+  const stored = managed && !explicit ? currentBinary(settings.root) : undefined;
+  if (stored) {
+    const version = versionOfBinary(settings.root, stored) ?? askVersion(stored, services.env) ?? null;
+    return { path: stored, source: 'managed store', version, problem: undefined, installsOnStart };
+  }
+  let path: string;
+  try {
+    path = findClaude(services.env);
+  } catch (error) {
+    return {
+      path: undefined,
+      source: undefined,
+      version: null,
+      problem: (error as Error).message,
+      installsOnStart,
+    };
+  }
+  // The cache lives in the root: a doctor run before the first session must not create the root.
+  const version = rootExists
+    ? claudeVersion(path, join(cacheDir(settings.root), 'claude-versions.json'))
+    : askVersion(path, services.env);
+  return {
+    path,
+    source: explicit ? 'CLAUDE_SESSION_CLAUDE' : 'PATH',
+    version: version ?? null,
+    problem: undefined,
+    installsOnStart,
+  };
+}
+
+/**
+ * Whether `systemd-run --user --scope` can work: the binary, and a user manager to talk to (its private
+ * socket under $XDG_RUNTIME_DIR, what systemd-run --user connects to without a D-Bus session bus).
+ */
+function memoryCapFacts(env: NodeJS.ProcessEnv, configured: string | undefined): HealthFacts['memoryCap'] {
+  const runtime = env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.() ?? 0}`;
+  let cgroup: 'v2' | 'v1' | 'unknown' = 'unknown';
+  if (existsSync('/sys/fs/cgroup/cgroup.controllers')) cgroup = 'v2';
+  else if (existsSync('/sys/fs/cgroup/memory')) cgroup = 'v1';
+  let userManager = false;
+  try {
+    userManager = statSync(join(runtime, 'systemd', 'private')).isSocket();
+  } catch {}
+  return { systemdRun: which('systemd-run', env), userManager, runtimeDir: runtime, cgroup, configured };
+}

@@ -1,0 +1,80 @@
+import { formatAge } from '../cli/format.js';
+import type { Finding, HealthFacts } from './model.js';
+
+/** Checks of the host: what sessions can rely on around them. */
+export function checkTmux(facts: HealthFacts): Finding[] {
+  if (facts.tmux) return [{ check: 'tmux', status: 'ok', message: `tmux: ${facts.tmux}` }];
+  return [
+    {
+      check: 'tmux',
+      status: 'warn',
+      message: 'tmux not found: a session started over SSH ends when the connection drops',
+      fix: 'apt-get install tmux (or your system package manager), and start sessions inside tmux',
+    },
+  ];
+}
+
+export function checkMemoryCap(facts: HealthFacts): Finding[] {
+  const cap = facts.memoryCap;
+  const check = 'memory-cap';
+  const cgroup = cap.cgroup === 'unknown' ? 'cgroups unknown' : `cgroup ${cap.cgroup}`;
+  if (cap.systemdRun && cap.userManager) {
+    return [
+      {
+        check,
+        status: 'ok',
+        message: `memory caps available: systemd user scopes (--memory-max, "limits.memoryMax"; ${cgroup})${cap.configured ? `, set to ${cap.configured}` : ''}`,
+      },
+    ];
+  }
+  const why = cap.systemdRun
+    ? `no systemd user manager (no ${cap.runtimeDir}/systemd/private)`
+    : 'systemd-run not found';
+  if (cap.configured) {
+    return [
+      {
+        check,
+        status: 'fail',
+        message: `"limits.memoryMax" is ${cap.configured}, but memory caps are not available here: ${why}; sessions cannot start`,
+        fix: 'remove "limits.memoryMax" from the config file, or log in through systemd (`loginctl enable-linger $USER`)',
+      },
+    ];
+  }
+  return [
+    { check, status: 'ok', message: `memory caps (--memory-max) not available here: ${why} (${cgroup})` },
+  ];
+}
+
+export function checkUpdate(facts: HealthFacts): Finding[] {
+  const { update } = facts;
+  const check = 'update';
+  if (!update.checks) {
+    return [
+      {
+        check,
+        status: 'ok',
+        message: 'update checks are off (CLAUDE_SESSION_NO_UPDATE=1 or "update": {"check": false})',
+      },
+    ];
+  }
+  const when = update.checkedAt ? formatAge(Date.parse(update.checkedAt), facts.nowMs) : undefined;
+  if (!when)
+    return [{ check, status: 'ok', message: 'no update check yet (the next session start runs one)' }];
+  if (update.error) {
+    return [
+      {
+        check,
+        status: 'warn',
+        message: `the last update check (${when}) failed: ${update.error}`,
+        fix: `claude-session update --check tries again; ${facts.root}/update.log has the history`,
+      },
+    ];
+  }
+  return [
+    {
+      check,
+      status: 'ok',
+      message: `last update check ${when}${update.latest ? `: latest ${update.latest}` : ''}`,
+    },
+  ];
+}

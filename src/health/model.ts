@@ -1,0 +1,124 @@
+import type { ProtectPolicy } from '../config/config.js';
+import type { LinkState } from '../session/shared.js';
+import type { UpdateState } from '../update/state.js';
+
+/** What `doctor` reports: one finding per thing checked, with the way to fix it when it is not ok. */
+export type Status = 'ok' | 'warn' | 'fail';
+
+export interface Finding {
+  check: string;
+  status: Status;
+  message: string;
+  fix?: string;
+  /** The session it is about, when it is about one. */
+  session?: string;
+}
+
+/** A path as lstat (or stat, for the root) sees it. */
+export interface PathFacts {
+  path: string;
+  kind: 'dir' | 'file' | 'link' | 'other';
+  mode: number;
+  uid: number;
+}
+
+/** The variables of ours a session's Claude must run with, as /proc/PID/environ has them. */
+export const SESSION_VARIABLES = [
+  'CLAUDE_CONFIG_DIR',
+  'CLAUDE_CODE_TMPDIR',
+  'DISABLE_AUTOUPDATER',
+  'CLAUDE_SESSION_ID',
+] as const;
+export type SessionVariable = (typeof SESSION_VARIABLES)[number];
+
+/** Claude's own marker of a running process in a config dir: `sessions/<pid>.json`. */
+export interface ProcessMarker {
+  path: string;
+  sessionId: string | undefined;
+  /** When that process started, from the marker (else its modification time). */
+  startedAtMs: number;
+}
+
+export interface LiveFacts {
+  pid: number;
+  /** When our launcher recorded the process (it becomes Claude right after). */
+  recordedAtMs: number;
+  /** Only our variables, never the rest (it holds login tokens); undefined when unreadable. */
+  env: Partial<Record<SessionVariable, string>> | undefined;
+  /** Real path of the CLAUDE_CONFIG_DIR it runs with. */
+  realConfigDir: string | undefined;
+  /** Still the launcher shell, about to exec Claude. */
+  launching: boolean;
+  /** Markers of this pid in the base (or ~/.claude), which only a process using that dir writes. */
+  markers: ProcessMarker[];
+}
+
+export interface SessionLink {
+  name: string;
+  state: LinkState;
+  /** What is there instead of the link. */
+  kind: PathFacts['kind'] | undefined;
+  actual: string | undefined;
+  target: string;
+}
+
+export interface SessionFacts {
+  id: string;
+  name: string | null;
+  dir: string;
+  configDir: string;
+  tmpDir: string;
+  realConfigDir: string | undefined;
+  /** Why the record cannot be read; undefined when it can. */
+  problem: string | undefined;
+  base: string | undefined;
+  dirStat: PathFacts | undefined;
+  configStat: PathFacts | undefined;
+  links: SessionLink[];
+  credentials: PathFacts | undefined;
+  /** Conversation ids of its transcripts (read only when the base has any to compare with). */
+  conversations: string[];
+  live: LiveFacts | undefined;
+}
+
+export interface HealthFacts {
+  nowMs: number;
+  uid: number;
+  home: string;
+  root: string;
+  rootIsExplicit: boolean;
+  rootStat: PathFacts | undefined;
+  sessionsDirStat: PathFacts | undefined;
+  sessionsProblem: string | undefined;
+  base: { dir: string; exists: boolean; source: string };
+  protectShared: ProtectPolicy;
+  unlocked: boolean;
+  unprotected: string[];
+  claude: {
+    path: string | undefined;
+    source: 'CLAUDE_SESSION_CLAUDE' | 'managed store' | 'PATH' | undefined;
+    version: string | null;
+    problem: string | undefined;
+    /** Whether the first session start would install Claude when none is found. */
+    installsOnStart: boolean;
+  };
+  login: {
+    kind: 'environment' | 'stored-token' | 'shared-login' | 'none';
+    variable?: string;
+    credentials?: string;
+  };
+  /** credentials/, credentials/oauth-token, the base's .credentials.json: those that exist. */
+  secrets: PathFacts[];
+  sessions: SessionFacts[];
+  /** Per base dir of our sessions: conversation id -> where the base has it (transcript or history). */
+  baseConversations: Map<string, Map<string, string>>;
+  tmux: string | undefined;
+  memoryCap: {
+    systemdRun: string | undefined;
+    userManager: boolean;
+    runtimeDir: string;
+    cgroup: 'v2' | 'v1' | 'unknown';
+    configured: string | undefined;
+  };
+  update: UpdateState & { checks: boolean };
+}

@@ -1,0 +1,176 @@
+import {
+  closeSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { CREDENTIALS_FILE } from '../session/login.js';
+import { SHARED_ENTRIES } from '../session/shared.js';
+import type { FoundSession } from '../session/store.js';
+import { isAlive, processEnvironment } from '../system/proc.js';
+import {
+  type LiveFacts,
+  type ProcessMarker,
+  SESSION_VARIABLES,
+  type SessionFacts,
+  type SessionLink,
+} from './model.js';
+import { isLauncher, pathFacts, realPath } from './probe.js';
+
+const CONVERSATION = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/;
+const HISTORY_SESSION = /"sessionId"\s*:\s*"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/g;
+/** Only the end of a long history is read: recent leaks are what matter, and doctor must stay fast. */
+const HISTORY_TAIL_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Conversation ids in a config dir: transcript names `projects/<folder>/<id>.jsonl`, and with
+ * `withHistory` the `sessionId` of history.jsonl lines. Maps each id to where it was seen.
+ */
+export function conversationsIn(configDir: string, withHistory: boolean): Map<string, string> {
+  const ids = new Map<string, string>();
+  const projects = join(configDir, 'projects');
+  for (const folder of list(projects)) {
+    for (const name of list(join(projects, folder))) {
+      const id = CONVERSATION.exec(name)?.[1];
+      if (id) ids.set(id, join(projects, folder, name));
+    }
+  }
+  if (withHistory) {
+    const history = join(configDir, 'history.jsonl');
+    for (const match of readTail(history, HISTORY_TAIL_BYTES).matchAll(HISTORY_SESSION)) {
+      const id = match[1] as string;
+      if (!ids.has(id)) ids.set(id, history);
+    }
+  }
+  return ids;
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function readTail(path: string, bytes: number): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, bytes);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function gatherSession(
+  found: FoundSession,
+  home: string,
+  compareConversations: boolean,
+): SessionFacts {
+  const { paths, record } = found;
+  const links: SessionLink[] = record
+    ? SHARED_ENTRIES.map(({ name }) => linkFacts(paths.configDir, name, join(record.base, name)))
+    : [];
+  const alive = record?.process ? isAlive(record.process) : false;
+  return {
+    id: found.id,
+    name: record?.name ?? null,
+    dir: paths.dir,
+    configDir: paths.configDir,
+    tmpDir: paths.tmpDir,
+    realConfigDir: realPath(paths.configDir),
+    problem: found.problem,
+    base: record?.base,
+    dirStat: pathFacts(paths.dir),
+    configStat: pathFacts(paths.configDir),
+    links,
+    credentials: pathFacts(join(paths.configDir, CREDENTIALS_FILE)),
+    conversations: compareConversations && record ? [...conversationsIn(paths.configDir, false).keys()] : [],
+    live:
+      alive && record?.process
+        ? liveFacts(record.process.pid, Date.parse(record.process.startedAt), [
+            record.base,
+            join(home, '.claude'),
+          ])
+        : undefined,
+  };
+}
+
+function linkFacts(configDir: string, name: string, target: string): SessionLink {
+  const path = join(configDir, name);
+  const facts = pathFacts(path);
+  if (!facts) return { name, state: 'missing', kind: undefined, actual: undefined, target };
+  if (facts.kind !== 'link')
+    return { name, state: 'not-a-link', kind: facts.kind, actual: undefined, target };
+  let actual: string | undefined;
+  try {
+    actual = readlinkSync(path);
+  } catch {}
+  return { name, state: actual === target ? 'linked' : 'other-link', kind: 'link', actual, target };
+}
+
+function liveFacts(pid: number, recordedAtMs: number, configDirs: string[]): LiveFacts {
+  const environment = processEnvironment(pid);
+  let env: LiveFacts['env'];
+  if (environment) {
+    env = {};
+    for (const name of SESSION_VARIABLES) {
+      const value = environment.get(name);
+      if (value !== undefined) env[name] = value;
+    }
+  }
+  const markers: ProcessMarker[] = [];
+  for (const dir of new Set(configDirs)) {
+    const marker = readMarker(join(dir, 'sessions', `${pid}.json`));
+    if (marker) markers.push(marker);
+  }
+  return {
+    pid,
+    recordedAtMs,
+    env,
+    realConfigDir: env?.CLAUDE_CONFIG_DIR ? realPath(env.CLAUDE_CONFIG_DIR) : undefined,
+    launching: isLauncher(pid),
+    markers,
+  };
+}
+
+/** Claude writes `{pid, sessionId, cwd, startedAt}` there while it runs (removed on a clean exit). */
+function readMarker(path: string): ProcessMarker | undefined {
+  let mtimeMs: number;
+  try {
+    mtimeMs = lstatSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+  let json: { sessionId?: unknown; startedAt?: unknown } = {};
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
+  } catch {}
+  const started =
+    typeof json.startedAt === 'number'
+      ? json.startedAt
+      : typeof json.startedAt === 'string'
+        ? Date.parse(json.startedAt)
+        : Number.NaN;
+  return {
+    path,
+    sessionId: typeof json.sessionId === 'string' ? json.sessionId : undefined,
+    startedAtMs: Number.isFinite(started) ? started : mtimeMs,
+  };
+}

@@ -143,7 +143,10 @@ function cleanup() {
 // ---------- 1. launch overhead ----------
 async function benchLaunch() {
   const fake = fakeClaude(FAST_BIN, 'exit 0');
-  const opts = { env: cleanEnv({ HOME, PATH: `${FAST_BIN}:${process.env.PATH}` }), cwd: WORK };
+  const opts = {
+    env: cleanEnv({ CLAUDE_SESSION_NO_UPDATE: '1', HOME, PATH: `${FAST_BIN}:${process.env.PATH}` }),
+    cwd: WORK,
+  };
   const root = join(HOME, '.claude-sessions');
   run(BIN, ['--name', 'bench', '--', '-p', 'hi'], opts);
   const named = findSessions(root).find((session) => session.record.name === 'bench');
@@ -184,7 +187,12 @@ async function benchLaunch() {
 async function benchResident() {
   fakeClaude(SLEEPY_BIN, 'while :; do sleep 1; done');
   const root = fs.mkdtempSync(join(TMP, 'root-resident-'));
-  const env = cleanEnv({ HOME, PATH: `${SLEEPY_BIN}:${process.env.PATH}`, CLAUDE_SESSION_ROOT: root });
+  const env = cleanEnv({
+    CLAUDE_SESSION_NO_UPDATE: '1',
+    HOME,
+    PATH: `${SLEEPY_BIN}:${process.env.PATH}`,
+    CLAUDE_SESSION_ROOT: root,
+  });
   const idle = spawn('node', ['-e', 'setInterval(() => {}, 1000)'], { env, stdio: 'ignore' });
   const launcher = spawn(BIN, ['--', '-p', 'hi'], { env, cwd: WORK, stdio: 'ignore', detached: true });
   running.push(idle.pid, -launcher.pid); // idle: for scale, a Node that stays; -pid: the launch's group
@@ -247,7 +255,12 @@ async function benchList() {
   const root = join(TMP, 'root-list');
   const sessions = join(root, 'sessions');
   fs.mkdirSync(sessions, { recursive: true });
-  const env = cleanEnv({ HOME, PATH: `${FAST_BIN}:${process.env.PATH}`, CLAUDE_SESSION_ROOT: root });
+  const env = cleanEnv({
+    CLAUDE_SESSION_NO_UPDATE: '1',
+    HOME,
+    PATH: `${FAST_BIN}:${process.env.PATH}`,
+    CLAUDE_SESSION_ROOT: root,
+  });
   const opts = { env, cwd: WORK };
   let corrupt = 0;
   for (const count of [0, 1000, 10000]) {
@@ -292,6 +305,7 @@ async function benchList() {
 const BENCH_PACKAGE = '@cs-bench/claude-code';
 const UPDATE_RUNS = 10;
 const INSTALL_RUNS = 3;
+const CLOCK_TICKS = Number(attempt(() => run('getconf', ['CLK_TCK']).stdout) ?? 100) || 100;
 
 /** cleanEnv plus `extra`, without the npm_* variables `npm run` exports (the user's npmrc among them). */
 function updateEnv(extra) {
@@ -339,7 +353,7 @@ async function settle(root, seen) {
   let last = '';
   for (let quiet = 0, end = Date.now() + 3_000; quiet < 5 && Date.now() < end; await sleep(10)) {
     const checks = backgroundChecks(root);
-    for (const { pid } of checks) seen.add(pid);
+    for (const { pid, ticks } of checks) seen.set(pid, Math.max(ticks, seen.get(pid) ?? 0));
     const now = JSON.stringify(checks);
     quiet = now === last ? quiet + 1 : 0;
     last = now;
@@ -351,8 +365,9 @@ async function benchDueCheck() {
   const hanging = await startHangingRegistry(TMP);
   running.push(hanging.pid);
   const root = join(TMP, 'root-updates');
+  fs.mkdirSync(root, { mode: 0o700 });
   const stateFile = join(root, 'update', 'state.json');
-  const seen = new Set();
+  const seen = new Map(); // pid -> most CPU ticks seen
   let dueRuns = 0;
   // cleanEnv drops every CLAUDE* variable, CLAUDE_SESSION_NO_UPDATE among them.
   const env = {
@@ -394,10 +409,10 @@ async function benchDueCheck() {
     for (const { pid } of stuck) attempt(() => process.kill(pid, 'SIGKILL'));
     if (stuck.length) console.error(`bench: killed ${stuck.length} background check(s) still running`);
     forget(...left.map((p) => p.pid));
+    await hanging.close();
+    forget(hanging.pid);
   }
   const requests = hanging.requests();
-  await hanging.close();
-  forget(hanging.pid);
 
   const [a, off, due] = variants.map((v) => v.median);
   const paired = median(variants[2].times.map((ms, i) => ms - variants[1].times[i]));
@@ -417,8 +432,12 @@ async function benchDueCheck() {
   console.log('(target in the issue: no measurable difference)');
   const log = attempt(() => fs.readFileSync(join(root, 'update.log'), 'utf8')) ?? '';
   const timeouts = log.split('\n').filter((line) => /check .*outcome=error.*no answer within 5 s/.test(line));
+  const cpu = [...seen.values()].map((ticks) => (ticks * 1000) / CLOCK_TICKS);
   console.log(
     `\nbackground checks seen: ${seen.size} in ${dueRuns} due launches (one at a time: the others find the lock taken and exit); registry requests: ${requests}`,
+  );
+  console.log(
+    `CPU time per detached check (/proc, ${fmt(1000 / CLOCK_TICKS, 0)} ms steps): median ${fmt(median(cpu), 0)} ms, max ${fmt(Math.max(...cpu), 0)} ms (the ones that took the lock and sent a request)`,
   );
   console.log(
     `left running at the end of the timed loop: ${left.length}; all gone ${fmt(waited / 1000)} s later (their timeout: 5 s); update.log: ${timeouts.length} checks logged "no answer within 5 s"`,
@@ -434,6 +453,7 @@ async function benchUpdateCommands() {
     registry.publish(BENCH_PACKAGE, '1.0.0');
     const published = msSince(start);
     const root = join(TMP, 'root-update-commands');
+    fs.mkdirSync(root, { mode: 0o700 });
     const env = {
       HOME,
       PATH: `${FAST_BIN}:${process.env.PATH}`,
@@ -442,6 +462,7 @@ async function benchUpdateCommands() {
       ...registry.npmEnv(),
     };
     const opts = { env: updateEnv(env), cwd: WORK };
+    const distTags = `${registry.url}/-/package/${BENCH_PACKAGE.replace('/', '%2f')}/dist-tags`;
     const answer = JSON.parse(run(BIN, ['update', '--check', '--json'], opts).stdout);
     if (answer.latest !== '1.0.0')
       throw new Error(`bench: update --check --json said ${JSON.stringify(answer)}`);
@@ -449,9 +470,16 @@ async function benchUpdateCommands() {
       ['(a) node -e 0', 'node', '-e', '0'],
       ['(b) claude-session update --check', BIN, 'update', '--check'],
       [`(c) npm view ${BENCH_PACKAGE} dist-tags.latest`, 'npm', 'view', BENCH_PACKAGE, 'dist-tags.latest'],
+      // The request the check makes, from a bare Node: how much of (b) is Node 20's fetch (undici) itself.
+      [
+        '(d) node -e "fetch(<dist-tags URL>)"',
+        'node',
+        '-e',
+        `fetch(${JSON.stringify(distTags)}).then((r) => r.text())`,
+      ],
     ].map(([label, ...cmd]) => ({ label, cmd, opts }));
     await roundRobin(checks, UPDATE_RUNS, 1);
-    const [a, b, c] = checks.map((v) => v.median);
+    const [a, b, c, d] = checks.map((v) => v.median);
     console.log(
       `\n### 4b. Update commands against verdaccio at ${registry.url}/ (1 version of ${BENCH_PACKAGE})\n`,
     );
@@ -466,17 +494,19 @@ async function benchUpdateCommands() {
       fmt(v.median / c, 2),
     ]);
     table(['variant', 'median ms', 'p90 ms', 'x node -e 0', 'x npm view'], rows);
-    console.log(`\nupdate --check - node -e 0 = ${fmt(b - a)} ms; npm view - node -e 0 = ${fmt(c - a)} ms`);
+    console.log(
+      `\nupdate --check - node -e 0 = ${fmt(b - a)} ms (of which a bare fetch: d - a = ${fmt(d - a)} ms); npm view - node -e 0 = ${fmt(c - a)} ms`,
+    );
 
     const store = join(root, 'claude');
     const installs = [
       {
-        label: '(d) claude-session update --to 1.0.0 (store removed before)',
+        label: '(e) claude-session update --to 1.0.0 (store removed before)',
         cmd: [BIN, 'update', '--to', '1.0.0'],
         before: () => fs.rmSync(store, { recursive: true, force: true }),
       },
       {
-        label: `(e) npm install --prefix <new tmp> ${BENCH_PACKAGE}@1.0.0`,
+        label: `(f) npm install --prefix <new tmp> ${BENCH_PACKAGE}@1.0.0`,
         cmd: ['npm', 'install', '--prefix'],
       },
     ].map((v) => ({ ...v, opts }));
@@ -492,7 +522,7 @@ async function benchUpdateCommands() {
       ['--version'],
       opts,
     ).stdout.trim();
-    const e = npmInstall.median;
+    const f = npmInstall.median;
     console.log(
       `\n${INSTALL_RUNS} installs each after 1 warm-up (the same npm cache for both), round-robin\n`,
     );
@@ -501,11 +531,11 @@ async function benchUpdateCommands() {
       fmt(v.median),
       fmt(Math.min(...v.times)),
       fmt(Math.max(...v.times)),
-      fmt(v.median / e, 2),
+      fmt(v.median / f, 2),
     ]);
     table(['variant', 'median ms', 'min ms', 'max ms', 'x npm install'], rows2);
     console.log(
-      `\nupdate --to - npm install = ${fmt(installs[0].median - e)} ms; store: current -> ${current}, its claude says "${said}"`,
+      `\nupdate --to - npm install = ${fmt(installs[0].median - f)} ms; store: current -> ${current}, its claude says "${said}"`,
     );
   } finally {
     await registry.close();
@@ -530,6 +560,12 @@ try {
   await benchResident();
   await benchList();
   await benchUpdates();
+  // The housekeeping benchmarks are scripts of their own; they print their own tables.
+  for (const script of ['doctor.mjs', 'cleanup.mjs']) {
+    if (!fs.existsSync(join(REPO, 'bench', script))) continue;
+    const result = spawnSync(process.execPath, [join(REPO, 'bench', script)], { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`bench: bench/${script} failed (status ${result.status})`);
+  }
   console.log(`\n(bench took ${fmt(performance.now() / 1000, 0)} s)`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

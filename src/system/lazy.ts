@@ -23,3 +23,11 @@ export function readline(): typeof import('node:readline') {
 export function tty(): typeof import('node:tty') {
   return lazyRequire('node:tty');
 }
+
+export function http(): typeof import('node:http') {
+  return lazyRequire('node:http');
+}
+
+export function https(): typeof import('node:https') {
+  return lazyRequire('node:https');
+}

@@ -1,4 +1,4 @@
-import { childProcess } from './lazy.js';
+import { childProcess, http, https } from './lazy.js';
 
 /**
  * The only module that talks to the npm registry. The answer is untrusted: the caller validates the
@@ -48,28 +48,18 @@ function normalizeRegistry(url: string): string {
   return parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`;
 }
 
-/** `GET <registry>/-/package/<name>/dist-tags`, the ~20-byte answer, within `timeoutMs`. */
+/**
+ * `GET <registry>/-/package/<name>/dist-tags`, the ~20-byte answer, within `timeoutMs` for the whole
+ * exchange. node:http(s) rather than fetch: on Node 20, loading fetch costs ~100 ms of CPU, and this runs
+ * beside every session start that is due a check (measured: bench/run.mjs section 4).
+ */
 export async function fetchDistTags(
   registry: string,
   name: string,
   timeoutMs = CHECK_TIMEOUT_MS,
 ): Promise<Record<string, unknown>> {
   const url = new URL(`-/package/${name.replace('/', '%2f')}/dist-tags`, registry);
-  let response: Response;
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' }, redirect: 'follow' });
-  } catch (error) {
-    const reason = signal.aborted
-      ? `no answer within ${timeoutMs / 1000} s`
-      : String((error as Error).message);
-    throw new RegistryError(`registry ${registry}: ${reason}`);
-  }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new RegistryError(`registry ${registry}: HTTP ${response.status} for ${name}`);
-  }
-  const text = await readLimited(response, signal);
+  const text = await get(url, Date.now() + timeoutMs, timeoutMs, registry);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -82,24 +72,52 @@ export async function fetchDistTags(
   return json as Record<string, unknown>;
 }
 
-async function readLimited(response: Response, signal: AbortSignal): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_ANSWER_BYTES)
-        throw new RegistryError(`registry answer larger than ${MAX_ANSWER_BYTES} bytes`);
-      chunks.push(value);
-    }
-  } catch (error) {
-    await reader.cancel().catch(() => undefined);
-    if (error instanceof RegistryError) throw error;
-    throw new RegistryError(signal.aborted ? 'registry: the answer stopped coming' : String(error));
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function get(
+  url: URL,
+  deadline: number,
+  timeoutMs: number,
+  registry: string,
+  redirects = 3,
+): Promise<string> {
+  const client = url.protocol === 'https:' ? https() : http();
+  return new Promise((resolve, reject) => {
+    const fail = (message: string) => reject(new RegistryError(`registry ${registry}: ${message}`));
+    const request = client.get(url, { headers: { accept: 'application/json' } }, (response) => {
+      const status = response.statusCode ?? 0;
+      const location = response.headers.location;
+      if (status >= 300 && status < 400 && location && redirects > 0) {
+        response.resume();
+        clearTimeout(timer);
+        get(new URL(location, url), deadline, timeoutMs, registry, redirects - 1).then(resolve, reject);
+        return;
+      }
+      if (status !== 200) {
+        response.resume();
+        clearTimeout(timer);
+        fail(`HTTP ${status} for ${url.pathname}`);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES)
+          request.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      response.on('end', () => {
+        clearTimeout(timer);
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      });
+      response.on('error', () => undefined);
+    });
+    const timer = setTimeout(
+      () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)),
+      Math.max(0, deadline - Date.now()),
+    );
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      fail(error.message);
+    });
+  });
 }

@@ -3,7 +3,10 @@ import { parseMeminfo } from '../system/memory.js';
 import { defaultLimits, guardRefusal } from './guard.js';
 
 const MB = 1024 * 1024;
-const host = (totalMB: number, availableMB: number) => ({ totalBytes: totalMB * MB, availableBytes: availableMB * MB });
+const host = (totalMB: number, availableMB: number) => ({
+  totalBytes: totalMB * MB,
+  availableBytes: availableMB * MB,
+});
 
 describe('guard rails', () => {
   it.each([
@@ -18,7 +21,9 @@ describe('guard rails', () => {
   it('refuses at the limit and under the floor, and says how to override', () => {
     const limits = { maxSessions: 2, minAvailableBytes: 300 * MB };
     expect(guardRefusal({ live: 1, memory: host(1024, 500), limits })).toBeUndefined();
-    expect(guardRefusal({ live: 2, memory: host(1024, 500), limits })).toMatch(/2 sessions are running, the limit is 2: .*--force/);
+    expect(guardRefusal({ live: 2, memory: host(1024, 500), limits })).toMatch(
+      /2 sessions are running, the limit is 2: .*--force/,
+    );
     expect(guardRefusal({ live: 0, memory: host(1024, 200), limits })).toMatch(
       /^only 200 MB of memory available, the floor is 300 MB .* 0 running\): .*--force$/,
     );

@@ -9,15 +9,30 @@ describe('help and version', () => {
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it.each([[], ['new'], ['list'], ['resume'], ['show'], ['login'], ['logout'], ['import'], ['shared']])(
-    'prints help for %j',
-    async (...command) => {
-      const result = await sandbox.run([...command, '--help']);
-      expect(result.code, `${result.stderr} ${result.signal}`).toBe(0);
-      expect(result.stdout).toMatch(/^Usage: claude-session/);
-      expect(sandbox.sessionIds()).toEqual([]);
-    },
-  );
+  it.each([
+    [],
+    ['new'],
+    ['list'],
+    ['resume'],
+    ['show'],
+    ['login'],
+    ['logout'],
+    ['import'],
+    ['shared'],
+    ['update'],
+    ['versions'],
+    ['log'],
+    ['cleanup'],
+    ['pin'],
+    ['unpin'],
+    ['doctor'],
+    ['status'],
+  ])('prints help for %j', async (...command) => {
+    const result = await sandbox.run([...command, '--help']);
+    expect(result.code, `${result.stderr} ${result.signal}`).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: claude-session/);
+    expect(sandbox.sessionIds()).toEqual([]);
+  });
 });
 
 describe('output into a closed pipe', () => {

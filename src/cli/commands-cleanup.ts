@@ -3,4 +3,61 @@ import type { Run } from './program.js';
 import type { Services } from './services.js';
 
 /** The housekeeping commands: cleanup, pin, unpin. */
-export function registerCleanupCommands(_program: Command, _services: Services, _run: Run): void {}
+export function registerCleanupCommands(program: Command, services: Services, run: Run): void {
+  program
+    .command('cleanup')
+    .summary('remove old and empty sessions (--dry-run shows which)')
+    .description(
+      'Remove sessions that are not running and not pinned, and either inactive for a while (default 30 days) or empty (never got a prompt) for an hour.',
+    )
+    .option('--older-than <duration>', 'inactive for at least this long, e.g. 7d, 12h, 30m, 90s')
+    .option('--empty', 'only remove empty sessions (with --older-than: empty for that long)')
+    .option('--dry-run', 'show what would be removed and change nothing')
+    .option('--json', 'print a JSON object for scripts')
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .option('--install-timer', 'run `cleanup --yes` daily: a systemd user timer, else a crontab line')
+    .option('--remove-timer', 'remove that timer or crontab line')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  claude-session cleanup --dry-run\n  claude-session cleanup --older-than 7d --yes\n  claude-session cleanup --install-timer',
+    )
+    .action(
+      (options: {
+        olderThan?: string;
+        empty?: boolean;
+        dryRun?: boolean;
+        json?: boolean;
+        yes?: boolean;
+        installTimer?: boolean;
+        removeTimer?: boolean;
+      }) =>
+        run(async () =>
+          (await import('../commands/cleanup.js')).cleanup(services, {
+            olderThan: options.olderThan,
+            empty: options.empty === true,
+            dryRun: options.dryRun === true,
+            json: options.json === true,
+            yes: options.yes === true,
+            installTimer: options.installTimer === true,
+            removeTimer: options.removeTimer === true,
+          }),
+        ),
+    );
+
+  for (const [command, pinned] of [
+    ['pin', true],
+    ['unpin', false],
+  ] as const) {
+    program
+      .command(command)
+      .description(
+        pinned
+          ? 'Protect a session from cleanup, whatever its age.'
+          : 'Let cleanup remove a pinned session again when it is old or empty.',
+      )
+      .argument('<session>', 'id, unique id prefix, or name')
+      .action((query: string) =>
+        run(async () => (await import('../commands/pin.js')).pin(services, { query, pinned })),
+      );
+  }
+}

@@ -22,6 +22,7 @@ import { loginEnvironment } from './login.js';
 import { assertNameFree, indexName } from './names.js';
 import { prepareConfigDir } from './prepare.js';
 import { nameProblem, type ProcessRecord, RECORD_SCHEMA, type SessionRecord } from './record.js';
+import { readSession } from './store.js';
 
 export function processRecordFor(services: Services): ProcessRecord | null {
   const launcher = handOffAvailable(services.env) ? launcherIdentity(services.env) : undefined;
@@ -159,7 +160,7 @@ export async function launch(
   if (update.mode === 'npm-global' && (await waitForGlobalInstall(services, root))) {
     // The binary at that path was just replaced: record the version it has now.
     const version = claudeVersion(record.claude.path, join(cacheDir(root), 'claude-versions.json')) ?? null;
-    current = { ...record, claude: { ...record.claude, version } };
+    current = { ...(readSession(root, record.id).record ?? record), claude: { ...record.claude, version } };
     writeJsonAtomicSync(sessionPaths(root, record.id).record, current);
   }
   if (handOffAvailable(services.env)) {
@@ -171,7 +172,9 @@ export async function launch(
     const identity = identify(pid);
     if (!identity) return;
     const running = { ...identity, startedAt: services.now().toISOString() };
-    writeJsonAtomicSync(sessionPaths(root, record.id).record, { ...current, process: running });
+    // Read again: a `pin` may have changed the record since we wrote it.
+    const fresh = readSession(root, record.id).record ?? current;
+    writeJsonAtomicSync(sessionPaths(root, record.id).record, { ...fresh, process: running });
     registerLive(root, record.id, identity);
   });
 }

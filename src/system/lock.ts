@@ -12,6 +12,8 @@ export interface Lock {
   release(): void;
 }
 
+let myIdentity: ProcessIdentity | undefined;
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
@@ -61,7 +63,8 @@ function takeOver(locksDir: string, lockDir: string, dead: ProcessIdentity | und
 export function acquireLock(locksDir: string, name: string, timeoutMs = 10_000): Lock {
   mkdirSync(locksDir, { recursive: true, mode: 0o700 });
   const lockDir = join(locksDir, name);
-  const me = identify(process.pid);
+  myIdentity ??= identify(process.pid);
+  const me = myIdentity;
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     const temp = mkdtempSync(join(locksDir, '.new-'));

@@ -1,0 +1,169 @@
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { SessionPaths } from '../session/layout.js';
+import { liveDir, parseLiveTarget } from '../session/live.js';
+import { readSession, sessionIds } from '../session/store.js';
+import { measureUsage } from '../session/usage.js';
+import { readFileIfExists } from '../system/files.js';
+import { isAlive, type ProcessIdentity } from '../system/proc.js';
+import { type CleanupCandidate, recordHealth } from './plan.js';
+
+/**
+ * What cleanup needs to know about each session, read from disk without changing anything (the dry
+ * run must leave the root as it was: so the live index is read here, not pruned as liveSessionIds does).
+ * One no-follow walk per session, as `list` does.
+ */
+export function collectCandidates(root: string): CleanupCandidate[] {
+  const live = readLiveIndex(root);
+  return sessionIds(root)
+    .sort()
+    .map((id) => collectOne(root, id, live.get(id)));
+}
+
+/** The live index as it is: id -> the process it names. */
+export function readLiveIndex(root: string): Map<string, ProcessIdentity> {
+  const index = new Map<string, ProcessIdentity>();
+  let names: string[];
+  try {
+    names = readdirSync(liveDir(root));
+  } catch {
+    return index;
+  }
+  for (const id of names) {
+    const identity = liveEntry(root, id);
+    if (identity) index.set(id, identity);
+  }
+  return index;
+}
+
+export function liveEntry(root: string, id: string): ProcessIdentity | undefined {
+  try {
+    return parseLiveTarget(readlinkSync(join(liveDir(root), id)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One session as cleanup sees it; `indexed` is its live index entry, if any. With `planned` (the same
+ * session as the plan saw it), only the record, the process and the dir are read again, not the whole
+ * tree: what changes between the plan and the removal is a resume (its record) or a Claude (its process).
+ */
+export function collectOne(
+  root: string,
+  id: string,
+  indexed: ProcessIdentity | undefined,
+  planned?: CleanupCandidate,
+): CleanupCandidate {
+  const found = readSession(root, id);
+  const { paths, record } = found;
+  const dirStat = lstatQuiet(paths.dir);
+  const recorded = record?.process && isAlive(record.process) ? record.process : undefined;
+  const running = recorded ?? (indexed && isAlive(indexed) ? indexed : undefined);
+  const sizes = planned ?? measure(paths);
+  let lastActivityMs = sizes.lastActivityMs;
+  const later = (ms: number | undefined) => {
+    if (ms !== undefined && Number.isFinite(ms) && (lastActivityMs === undefined || ms > lastActivityMs))
+      lastActivityMs = ms;
+  };
+  if (record) {
+    later(Date.parse(record.createdAt));
+    later(Date.parse(record.lastLaunchAt));
+  } else {
+    // No dates to trust: the record file and the dir itself say when they last changed.
+    later(lstatQuiet(paths.record)?.mtimeMs);
+    later(dirStat?.mtimeMs);
+  }
+  return {
+    id,
+    name: record?.name ?? null,
+    record: recordHealth(found.problem),
+    problem: found.problem ?? null,
+    notOurs: notOurs(dirStat),
+    live: running !== undefined,
+    pid: running?.pid ?? null,
+    pinned: record ? record.pinned === true : pinnedInText(paths.record),
+    lastActivityMs,
+    hasConversation: sizes.hasConversation,
+    diskBytes: sizes.diskBytes,
+    tempBytes: sizes.tempBytes,
+    hasTemp: sizes.hasTemp,
+  };
+}
+
+type Sizes = Pick<
+  CleanupCandidate,
+  'lastActivityMs' | 'hasConversation' | 'diskBytes' | 'tempBytes' | 'hasTemp'
+>;
+
+/** The walks: the config dir (activity, conversation, size), the temp dir, the rest of the session dir. */
+function measure(paths: SessionPaths): Sizes {
+  const usage = measureUsage(paths.configDir);
+  const temp = measureUsage(paths.tmpDir);
+  return {
+    lastActivityMs: usage.lastActivityMs,
+    hasConversation: usage.hasConversation,
+    diskBytes: usage.diskBytes + temp.diskBytes + otherBytes(paths.dir),
+    tempBytes: temp.diskBytes,
+    hasTemp: hasEntries(paths.tmpDir),
+  };
+}
+
+/** lstat, or undefined when the path is missing or cannot be looked at (another user's dir). */
+export function lstatQuiet(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a session dir is not ours to delete, or null: it must be a real directory owned by this user. */
+export function notOurs(stat: Stats | undefined): string | null {
+  if (!stat) return null;
+  if (stat.isSymbolicLink()) return 'the session dir is a symbolic link';
+  if (!stat.isDirectory()) return 'the session dir is not a directory';
+  if (!ownedByUs(stat)) return `the session dir belongs to uid ${stat.uid}`;
+  return null;
+}
+
+export function ownedByUs(stat: { uid: number }): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || stat.uid === uid;
+}
+
+/** A torn record that still says it is pinned keeps the session: we do not know better. */
+function pinnedInText(path: string): boolean {
+  try {
+    return /"pinned"\s*:\s*true/.test(readFileIfExists(path) ?? '');
+  } catch {
+    return false;
+  }
+}
+
+function hasEntries(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Blocks of the session dir's own files (session.json, claude-settings.json, ...), not config/ or tmp/. */
+function otherBytes(dir: string): number {
+  let bytes = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (name === 'config' || name === 'tmp') continue;
+    const stat = lstatQuiet(join(dir, name));
+    if (!stat) continue;
+    bytes += stat.blocks * 512;
+    if (stat.isDirectory()) bytes += measureUsage(join(dir, name)).diskBytes;
+  }
+  return bytes;
+}

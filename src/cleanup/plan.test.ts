@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { parseRecord } from '../session/record.js';
+import { type CleanupCandidate, type CleanupRules, decide, planCleanup, recordHealth } from './plan.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+const rules: CleanupRules = { olderThanMs: 30 * DAY, emptyGraceMs: HOUR, nowMs: NOW, onlyEmpty: false };
+
+function session(idleMs: number | undefined, extra: Partial<CleanupCandidate> = {}): CleanupCandidate {
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    name: null,
+    record: 'ok',
+    problem: null,
+    notOurs: null,
+    live: false,
+    pid: null,
+    pinned: false,
+    lastActivityMs: idleMs === undefined ? undefined : NOW - idleMs,
+    hasConversation: true,
+    diskBytes: 4096,
+    tempBytes: 0,
+    hasTemp: false,
+    ...extra,
+  };
+}
+
+const chat = { hasConversation: true };
+const empty = { hasConversation: false };
+const corrupt = { record: 'corrupt' as const, problem: 'session.json is not valid JSON' };
+
+describe('decide', () => {
+  // [what, idle, session fields, rule overrides, remove?, rule, reason contains]
+  const cases: [
+    string,
+    number | undefined,
+    Partial<CleanupCandidate>,
+    Partial<CleanupRules>,
+    boolean,
+    string,
+    string,
+  ][] = [
+    ['inactive past the limit', 31 * DAY, chat, {}, true, 'inactive', 'inactive for 31d (limit 30d)'],
+    ['inactive exactly the limit', 30 * DAY, chat, {}, true, 'inactive', 'inactive for 30d'],
+    ['active a day ago', 1 * DAY, chat, {}, false, 'recent', 'last active 1d ago (limit 30d)'],
+    [
+      'empty past the grace',
+      2 * HOUR,
+      empty,
+      {},
+      true,
+      'empty',
+      'empty (no prompt or transcript), last active 2h ago (grace 1h)',
+    ],
+    ['empty within the grace', 10 * 60_000, empty, {}, false, 'recent', 'within the grace of 1h'],
+    ['running, however old', 90 * DAY, { live: true, pid: 42 }, {}, false, 'running', 'running (pid 42)'],
+    ['running and empty', 90 * DAY, { ...empty, live: true }, {}, false, 'running', 'running'],
+    ['pinned, however old', 90 * DAY, { pinned: true }, {}, false, 'pinned', 'pinned'],
+    ['pinned and empty', 90 * DAY, { ...empty, pinned: true }, {}, false, 'pinned', 'pinned'],
+    [
+      'a dir that is a link',
+      90 * DAY,
+      { notOurs: 'the session dir is a symbolic link' },
+      {},
+      false,
+      'not-ours',
+      'symbolic link: not ours',
+    ],
+    [
+      'a newer schema',
+      90 * DAY,
+      { record: 'foreign', problem: 'session.json has schema 2' },
+      {},
+      false,
+      'unknown-record',
+      'has schema 2: left for you',
+    ],
+    [
+      'a corrupt record, old',
+      40 * DAY,
+      corrupt,
+      {},
+      true,
+      'inactive',
+      'broken (session.json is not valid JSON), inactive for 40d',
+    ],
+    [
+      'a corrupt record, recent',
+      2 * DAY,
+      corrupt,
+      {},
+      false,
+      'recent',
+      'broken (session.json is not valid JSON), last active 2d ago',
+    ],
+    ['a corrupt record, empty', 2 * HOUR, { ...corrupt, ...empty }, {}, true, 'empty', 'broken ('],
+    ['nothing tells when: old', undefined, chat, {}, true, 'inactive', 'inactive for ever'],
+    [
+      '--empty: a conversation',
+      90 * DAY,
+      chat,
+      { onlyEmpty: true },
+      false,
+      'not-empty',
+      '--empty removes only empty ones',
+    ],
+    ['--empty: empty past the grace', 2 * HOUR, empty, { onlyEmpty: true }, true, 'empty', 'grace 1h'],
+    ['--older-than 7d: 8 days', 8 * DAY, chat, { olderThanMs: 7 * DAY }, true, 'inactive', 'limit 7d'],
+    [
+      '--older-than 0s: a minute',
+      60_000,
+      chat,
+      { olderThanMs: 0 },
+      true,
+      'inactive',
+      'inactive for 1m (limit 0s)',
+    ],
+    [
+      'activity in the future (clock skew)',
+      -DAY,
+      chat,
+      { olderThanMs: 0 },
+      false,
+      'recent',
+      'last active 0s ago',
+    ],
+  ];
+  it.each(cases)('%s', (_what, idle, fields, overrides, remove, rule, reason) => {
+    const decision = decide(session(idle, fields), { ...rules, ...overrides });
+    expect(decision).toMatchObject({ remove, rule });
+    expect(decision.reason).toContain(reason);
+  });
+});
+
+describe('planCleanup', () => {
+  it('splits sessions into removed and kept, with sizes, and lists temp dirs of ended ones to clear', () => {
+    const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+    const plan = planCleanup(
+      [
+        session(40 * DAY, { id: id(1), name: 'old', diskBytes: 8192 }),
+        session(DAY, { id: id(2), hasTemp: true, tempBytes: 100 }),
+        session(DAY, { id: id(3), live: true, hasTemp: true, tempBytes: 100 }),
+        session(10 * 60_000, { id: id(4), hasTemp: true, tempBytes: 100 }),
+      ],
+      rules,
+    );
+    expect(plan.remove).toEqual([
+      { id: id(1), name: 'old', rule: 'inactive', reason: 'inactive for 40d (limit 30d)', diskBytes: 8192 },
+    ]);
+    expect(plan.keep.map((keep) => [keep.id, keep.rule])).toEqual([
+      [id(2), 'recent'],
+      [id(3), 'running'],
+      [id(4), 'recent'],
+    ]);
+    // Ended and idle past the grace: yes; running, or ended a few minutes ago: no.
+    expect(plan.clearTemp).toEqual([{ id: id(2), name: null, tempBytes: 100 }]);
+  });
+
+  it('makes the same plan from the same data (the dry run and the real run agree)', () => {
+    const sessions = [session(40 * DAY), session(DAY, empty), session(3 * HOUR, empty)];
+    expect(planCleanup(sessions, rules)).toEqual(planCleanup(sessions, rules));
+  });
+});
+
+describe('recordHealth', () => {
+  const id = '00000000-0000-4000-8000-000000000001';
+  const at = '2026-01-01T00:00:00.000Z';
+  const valid = {
+    ...{ schema: 1, id, name: null, createdAt: at, cwd: '/w', user: 'u', uid: 1, host: 'h', base: '/b' },
+    ...{ claude: { path: '/c', version: null }, process: null, launches: 1, lastLaunchAt: at },
+  };
+  const problem = (text: string) => {
+    const parsed = parseRecord(text, id);
+    return parsed.ok ? undefined : parsed.problem;
+  };
+  // The problems as store.ts / record.ts word them, so that a change of wording fails here.
+  it.each([
+    ['torn JSON', problem('{"schema": 1,'), 'corrupt'],
+    ['a missing field', problem('{"schema": 1}'), 'corrupt'],
+    ['a newer schema', problem('{"schema": 2}'), 'foreign'],
+    [
+      'another id',
+      problem(JSON.stringify({ ...valid, id: '00000000-0000-4000-8000-000000000002' })),
+      'foreign',
+    ],
+    ['valid', problem(JSON.stringify(valid)), 'ok'],
+    ['missing', 'session.json is missing', 'corrupt'],
+    ['unreadable', 'session.json cannot be read (EACCES)', 'foreign'],
+    ['fine', undefined, 'ok'],
+  ])('%s', (_what, text, health) => {
+    expect(recordHealth(text)).toBe(health);
+  });
+});

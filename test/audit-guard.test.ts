@@ -1,8 +1,16 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, Sandbox } from './support/sandbox.js';
+import { CLI, Sandbox, waitFor } from './support/sandbox.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -12,16 +20,6 @@ afterEach(async () => {
   await sandbox.killSessions();
   sandbox.cleanup();
 });
-
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function config(json: unknown): void {
   mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
@@ -126,7 +124,8 @@ describe('guard rails', () => {
       running.child.kill('SIGKILL');
     }
     // Once it has ended, there is room again.
-    await waitFor(() => sandbox.run(['--', '-p', 'x']).then((r) => r.code === 0));
+    await waitFor(() => !existsSync(`/proc/${running.record.pid}`) || undefined);
+    expect((await sandbox.run(['--', '-p', 'x'])).code).toBe(0);
   });
 
   it('refuse a session when available memory is under the floor', async () => {

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, REPO, type Result, runCommand, Sandbox, snapshot } from './support/sandbox.js';
+import { CLI, REPO, type Result, runCommand, Sandbox, snapshot, waitFor } from './support/sandbox.js';
 import { startTmux } from './support/tmux.js';
 import { chownTree, ordinaryUser } from './support/user.js';
 
@@ -34,16 +34,6 @@ afterEach(async () => {
 
 const sessions = () => join(sandbox.root, 'sessions');
 const sessionDir = (id: string) => join(sessions(), id);
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Runs `claude-session --name NAME` (a fake Claude that writes a transcript unless told not to). */
 async function create(name: string, env: Record<string, string> = {}): Promise<string> {

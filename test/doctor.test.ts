@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, cleanEnv, FAKE_CLAUDE, Sandbox } from './support/sandbox.js';
+import { CLI, cleanEnv, FAKE_CLAUDE, Sandbox, waitFor } from './support/sandbox.js';
 import { chownTree, ordinaryUser, type TestUser } from './support/user.js';
 
 interface Finding {
@@ -32,16 +32,6 @@ afterEach(async () => {
   await sandbox.killSessions();
   sandbox.cleanup();
 });
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Starts a session through bin/claude-session whose fake Claude keeps running; resolves with its pid. */
 async function startRunning(name: string, asUser?: TestUser): Promise<number> {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BadBehaviour, startBadRegistry } from './support/bad-registry.js';
 import { type LocalRegistry, startRegistry } from './support/registry.js';
-import { CLI, type Result, Sandbox } from './support/sandbox.js';
+import { CLI, type Result, Sandbox, waitFor } from './support/sandbox.js';
 
 // Session-safe updates against a real npm registry (verdaccio) on 127.0.0.1, publishing a small package
 // shaped like Claude Code (a `claude` bin answering `X.Y.Z (Claude Code)`, a postinstall script).
@@ -54,16 +54,6 @@ const storeVersions = () => readdirSync(join(store(), 'versions')).sort();
 const updateLog = () => readFileSync(join(sandbox.root, 'update.log'), 'utf8');
 const LOG_LINE =
   /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (check|install|switch|rollback|remove|skip) +outcome=\S+( from=\S+)?( to=\S+)?( duration=\d+ms)? pid=\d+( reason="[^"\n]*")?$/;
-
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function expectWellFormedLog(): string[] {
   const lines = updateLog().trimEnd().split('\n');

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { audit } from '../audit/audit.js';
-import { isUserError, UserError } from '../cli/errors.js';
+import { UserError } from '../cli/errors.js';
 import { printable } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
-import { isSessionId, locksDir, shortId } from '../session/layout.js';
-import { lookupName } from '../session/names.js';
+import { findSession } from '../session/find.js';
+import { locksDir, shortId } from '../session/layout.js';
 import type { SessionRecord } from '../session/record.js';
-import { type Named, resolveSession } from '../session/resolve.js';
-import { readSession, readSessions, sessionIds } from '../session/store.js';
+import { readSession } from '../session/store.js';
 import { writeJsonAtomicSync } from '../system/files.js';
 import { withLock } from '../system/lock.js';
 
@@ -51,23 +50,6 @@ export async function pin(services: Services, options: PinOptions): Promise<numb
       : `unpinned session ${label(record.id, record.name)}: cleanup may remove it when it is old or empty\n`,
   );
   return 0;
-}
-
-/** By id, name (through the name index) or unique id prefix, as resume finds a session. */
-function findSession(root: string, query: string): Named {
-  const named = isSessionId(query) ? undefined : lookupName(root, query);
-  try {
-    return resolveSession(
-      query,
-      sessionIds(root).map((id) => ({ id, name: id === named ? query : undefined })),
-    );
-  } catch (error) {
-    if (named !== undefined || isSessionId(query) || !isUserError(error)) throw error;
-    return resolveSession(
-      query,
-      readSessions(root).map((session) => ({ id: session.id, name: session.record?.name })),
-    );
-  }
 }
 
 function label(id: string, name: string | null | undefined): string {

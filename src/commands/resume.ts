@@ -1,17 +1,16 @@
 import { existsSync } from 'node:fs';
-import { isUserError, UserError } from '../cli/errors.js';
+import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { baseOfSession } from '../session/base.js';
 import { backgroundCheckDue, launchContext } from '../session/context.js';
+import { findSession } from '../session/find.js';
 import { choosesConversation, planLaunch } from '../session/launch.js';
-import { isSessionId, locksDir, projectSlug, shortId } from '../session/layout.js';
+import { locksDir, projectSlug, shortId } from '../session/layout.js';
 import { loginEnvironment } from '../session/login.js';
-import { lookupName } from '../session/names.js';
 import { prepareConfigDir } from '../session/prepare.js';
 import type { SessionRecord } from '../session/record.js';
-import { type Named, resolveSession } from '../session/resolve.js';
 import { checkGuardRails, launch, processRecordFor } from '../session/start.js';
-import { readSession, readSessions, sessionIds } from '../session/store.js';
+import { readSession } from '../session/store.js';
 import { hasTranscriptIn } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
 import { withLockAsync } from '../system/lock.js';
@@ -26,9 +25,7 @@ export interface ResumeOptions {
 /** Continues a session's conversation in its own config dir, in the directory it was started in. */
 export async function resume(services: Services, options: ResumeOptions): Promise<number> {
   const settings = services.settings();
-  // Ids are directory names and names are in an index: no record is read to find the session.
-  const named = isSessionId(options.query) ? undefined : lookupName(settings.root, options.query);
-  const found = findSession(settings.root, options.query, named);
+  const found = findSession(settings.root, options.query);
   const prepared = await withLockAsync(locksDir(settings.root), `session-${found.id}`, async () => {
     const session = readSession(settings.root, found.id);
     const record = session.record;
@@ -86,22 +83,6 @@ export async function resume(services: Services, options: ResumeOptions): Promis
     );
   }
   return launch(services, prepared.plan, prepared.updated, 'resumed');
-}
-
-function findSession(root: string, query: string, named: string | undefined): Named {
-  try {
-    return resolveSession(
-      query,
-      sessionIds(root).map((id) => ({ id, name: id === named ? query : undefined })),
-    );
-  } catch (error) {
-    if (named !== undefined || isSessionId(query) || !isUserError(error)) throw error;
-    // A name missing from the index (its link removed by hand): read the records after all.
-    return resolveSession(
-      query,
-      readSessions(root).map((session) => ({ id: session.id, name: session.record?.name })),
-    );
-  }
 }
 
 function label(record: SessionRecord): string {

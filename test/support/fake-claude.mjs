@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 // A stand-in for Claude Code: records its argv, environment, cwd and pid, writes a history line and a
 // transcript into CLAUDE_CONFIG_DIR the way Claude does, and can be told to try things (FAKE_CLAUDE_*).
-import { appendFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // What --version prints; test/support/registry.ts bakes a fixed answer into the packages it publishes.
@@ -66,7 +66,10 @@ if (config && !process.env.FAKE_CLAUDE_NO_WRITE) {
 }
 if (process.env.FAKE_CLAUDE_LOG) {
   mkdirSync(process.env.FAKE_CLAUDE_LOG, { recursive: true });
-  writeFileSync(join(process.env.FAKE_CLAUDE_LOG, `${process.pid}.json`), JSON.stringify(record));
+  // Temp file + rename: a test reading the log at this moment sees the whole record or none.
+  const final = join(process.env.FAKE_CLAUDE_LOG, `${process.pid}.json`);
+  writeFileSync(`${final}.tmp`, JSON.stringify(record));
+  renameSync(`${final}.tmp`, final);
 }
 const exit = Number(process.env.FAKE_CLAUDE_EXIT ?? 0);
 const sleep = Number(process.env.FAKE_CLAUDE_SLEEP_MS ?? 0);

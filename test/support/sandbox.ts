@@ -230,3 +230,15 @@ export function snapshot(dir: string): string {
   walk(dir, '.');
   return lines.join('\n');
 }
+
+/** Polls a synchronous probe every 50 ms until it gives something other than undefined or false. */
+export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value instanceof Promise) throw new Error('waitFor takes a synchronous probe');
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -6,7 +6,7 @@ import { errorCode } from '../cli/errors.js';
 import { printable, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
 import { resolveBase } from '../session/base.js';
-import { cacheDir, sessionPaths, shortId, tokenFile } from '../session/layout.js';
+import { sessionPaths, shortId, tokenFile, versionCacheFile } from '../session/layout.js';
 import { findLegacySessions, type LegacySession, legacyCwd } from '../session/legacy.js';
 import { baseCredentialsFile, chooseLogin, readStoredToken } from '../session/login.js';
 import { ensureRoot, prepareConfigDir } from '../session/prepare.js';
@@ -57,7 +57,7 @@ export async function importLegacy(services: Services, options: ImportOptions): 
     ensureRoot(settings);
     const base = resolveBase(services.env, settings.home);
     const claude = findClaude(services.env);
-    const version = claudeVersion(claude, join(cacheDir(settings.root), 'claude-versions.json')) ?? null;
+    const version = claudeVersion(claude, versionCacheFile(settings.root)) ?? null;
     const login = chooseLogin(
       services.env,
       readStoredToken(tokenFile(settings.root)),

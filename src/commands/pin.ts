@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { audit } from '../audit/audit.js';
 import { UserError } from '../cli/errors.js';
-import { printable } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
 import { findSession } from '../session/find.js';
-import { locksDir, shortId } from '../session/layout.js';
+import { locksDir, sessionLabel, shortId } from '../session/layout.js';
 import type { SessionRecord } from '../session/record.js';
 import { readSession } from '../session/store.js';
 import { writeJsonAtomicSync } from '../system/files.js';
@@ -41,17 +40,13 @@ export async function pin(services: Services, options: PinOptions): Promise<numb
   });
   const record = outcome.record;
   if (!outcome.changed) {
-    services.out(`session ${label(record.id, record.name)} is already ${verb}\n`);
+    services.out(`session ${sessionLabel(record.id, record.name)} is already ${verb}\n`);
     return 0;
   }
   services.out(
     options.pinned
-      ? `pinned session ${label(record.id, record.name)}: cleanup keeps it until \`claude-session unpin\`\n`
-      : `unpinned session ${label(record.id, record.name)}: cleanup may remove it when it is old or empty\n`,
+      ? `pinned session ${sessionLabel(record.id, record.name)}: cleanup keeps it until \`claude-session unpin\`\n`
+      : `unpinned session ${sessionLabel(record.id, record.name)}: cleanup may remove it when it is old or empty\n`,
   );
   return 0;
-}
-
-function label(id: string, name: string | null | undefined): string {
-  return name ? `"${printable(name)}" (${shortId(id)})` : shortId(id);
 }

@@ -5,7 +5,7 @@ import { baseOfSession } from '../session/base.js';
 import { backgroundCheckDue, launchContext } from '../session/context.js';
 import { findSession } from '../session/find.js';
 import { choosesConversation, planLaunch } from '../session/launch.js';
-import { locksDir, projectSlug, shortId } from '../session/layout.js';
+import { locksDir, projectSlug, sessionLabel, shortId } from '../session/layout.js';
 import { loginEnvironment } from '../session/login.js';
 import { prepareConfigDir } from '../session/prepare.js';
 import type { SessionRecord } from '../session/record.js';
@@ -41,12 +41,12 @@ export async function resume(services: Services, options: ResumeOptions): Promis
     }
     if (record.process && isAlive(record.process)) {
       throw new UserError(
-        `session ${label(record)} is already running (pid ${record.process.pid}): use that terminal, or end it first`,
+        `session ${sessionLabel(record.id, record.name)} is already running (pid ${record.process.pid}): use that terminal, or end it first`,
       );
     }
     if (!existsSync(record.cwd)) {
       throw new UserError(
-        `session ${label(record)} was started in ${record.cwd}, which no longer exists: recreate it first`,
+        `session ${sessionLabel(record.id, record.name)} was started in ${record.cwd}, which no longer exists: recreate it first`,
       );
     }
     checkGuardRails(services, options.force);
@@ -79,12 +79,8 @@ export async function resume(services: Services, options: ResumeOptions): Promis
   for (const notice of prepared.notices) services.err(`claude-session: ${notice}\n`);
   if (!prepared.continues && !choosesConversation(options.args)) {
     services.err(
-      `claude-session: session ${label(prepared.updated)} has no conversation yet: starting a new one in it\n`,
+      `claude-session: session ${sessionLabel(prepared.updated.id, prepared.updated.name)} has no conversation yet: starting a new one in it\n`,
     );
   }
   return launch(services, prepared.plan, prepared.updated, 'resumed');
-}
-
-function label(record: SessionRecord): string {
-  return record.name ? `"${record.name}" (${shortId(record.id)})` : shortId(record.id);
 }

@@ -1,10 +1,10 @@
 import { UserError } from '../cli/errors.js';
 import { formatAge, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
-import { locksDir } from '../session/layout.js';
+import { locksDir, versionCacheFile } from '../session/layout.js';
 import { ensureRoot } from '../session/prepare.js';
 import { readSessions } from '../session/store.js';
-import { askVersion, findClaude } from '../system/claude-binary.js';
+import { claudeVersion, findClaude } from '../system/claude-binary.js';
 import { acquireLock, tryAcquireLock } from '../system/lock.js';
 import { isAlive } from '../system/proc.js';
 import { readUpdateState } from '../update/state.js';
@@ -48,7 +48,7 @@ function installedVersion(services: Services): string | null {
     if (current) return current;
   }
   try {
-    return askVersion(findClaude(services.env), services.env) ?? null;
+    return claudeVersion(findClaude(services.env), versionCacheFile(settings.root)) ?? null;
   } catch {
     return null;
   }
@@ -179,7 +179,7 @@ export async function versions(services: Services, options: { json: boolean }): 
   let onPath: { path: string; version: string | null } | null = null;
   try {
     const path = findClaude({ ...services.env, CLAUDE_SESSION_CLAUDE: '' });
-    onPath = { path, version: askVersion(path, services.env) ?? null };
+    onPath = { path, version: claudeVersion(path, versionCacheFile(root)) ?? null };
   } catch {}
   const state = readUpdateState(root);
   if (options.json) {

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Services } from '../cli/services.js';
 import { resolveBase } from '../session/base.js';
-import { cacheDir, tokenFile } from '../session/layout.js';
+import { tokenFile, versionCacheFile } from '../session/layout.js';
 import { baseCredentialsFile, CREDENTIALS_FILE, chooseLogin, readStoredToken } from '../session/login.js';
 import { isUnlocked, unprotectedEntries } from '../session/protect.js';
 import { readSessions } from '../session/store.js';
@@ -116,7 +116,7 @@ function claudeFacts(services: Services, rootExists: boolean): HealthFacts['clau
   }
   // The cache lives in the root: a doctor run before the first session must not create the root.
   const version = rootExists
-    ? claudeVersion(path, join(cacheDir(settings.root), 'claude-versions.json'))
+    ? claudeVersion(path, versionCacheFile(settings.root))
     : askVersion(path, services.env);
   return {
     path,

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { isUserError, UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { claudeVersion, findClaude } from '../system/claude-binary.js';
@@ -7,7 +6,7 @@ import { currentBinary, versionOfBinary } from '../update/store.js';
 import { installLatest } from '../update/update.js';
 import { compareVersions, isVersion } from '../update/version.js';
 import type { Base } from './base.js';
-import { cacheDir, tokenFile } from './layout.js';
+import { tokenFile, versionCacheFile } from './layout.js';
 import {
   baseCredentialsFile,
   chooseLogin,
@@ -42,9 +41,7 @@ export async function launchContext(services: Services, base: Base): Promise<Lau
       'no login found: Claude will ask you to log in; `claude-session login` stores one for all sessions',
     );
   const version =
-    versionOfBinary(settings.root, claude) ??
-    claudeVersion(claude, join(cacheDir(settings.root), 'claude-versions.json')) ??
-    null;
+    versionOfBinary(settings.root, claude) ?? claudeVersion(claude, versionCacheFile(settings.root)) ?? null;
   const update = updateNotice(services, version);
   if (update) notices.push(update);
   return { base, claude, claudeVersion: version, login, notices };

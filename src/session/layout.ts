@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { printable } from '../cli/format.js';
 
 /**
  * Where things live under the tool's root. Pure: every path is derived from the root and a session id.
@@ -43,6 +44,11 @@ export function cacheDir(root: string): string {
   return join(root, 'cache');
 }
 
+/** Where `claude --version` answers are cached, per binary (see claudeVersion). */
+export function versionCacheFile(root: string): string {
+  return join(cacheDir(root), 'claude-versions.json');
+}
+
 export function tokenFile(root: string): string {
   return join(root, 'credentials', 'oauth-token');
 }
@@ -60,4 +66,9 @@ export function projectSlug(cwd: string): string {
 
 export function shortId(id: string): string {
   return id.slice(0, 8);
+}
+
+/** How messages name a session: `"name" (3f2a9c1e)`, or the short id alone. */
+export function sessionLabel(id: string, name: string | null | undefined): string {
+  return name ? `"${printable(name)}" (${shortId(id)})` : shortId(id);
 }

@@ -16,7 +16,7 @@ import { resolveBase } from './base.js';
 import { backgroundCheckDue, launchContext } from './context.js';
 import { defaultLimits, guardRefusal } from './guard.js';
 import { type LaunchPlan, planLaunch } from './launch.js';
-import { cacheDir, locksDir, sessionPaths } from './layout.js';
+import { locksDir, sessionPaths, versionCacheFile } from './layout.js';
 import { liveSessionIds, registerLive } from './live.js';
 import { loginEnvironment } from './login.js';
 import { assertNameFree, indexName } from './names.js';
@@ -159,7 +159,7 @@ export async function launch(
   if (record.process) registerLive(root, record.id, record.process);
   if (update.mode === 'npm-global' && (await waitForGlobalInstall(services, root))) {
     // The binary at that path was just replaced: record the version it has now.
-    const version = claudeVersion(record.claude.path, join(cacheDir(root), 'claude-versions.json')) ?? null;
+    const version = claudeVersion(record.claude.path, versionCacheFile(root)) ?? null;
     current = { ...(readSession(root, record.id).record ?? record), claude: { ...record.claude, version } };
     writeJsonAtomicSync(sessionPaths(root, record.id).record, current);
   }

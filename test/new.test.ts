@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Sandbox, snapshot } from './support/sandbox.js';
+import { REPO, Sandbox, snapshot } from './support/sandbox.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -29,9 +29,12 @@ describe('claude-session (new)', () => {
     expect(record?.env.DISABLE_AUTOUPDATER).toBe('1');
     expect(record?.env.CLAUDE_SESSION_ID).toBe(id);
     expect(record?.env.CLAUDE_SESSION_NAME).toBe('first');
-    expect(JSON.parse(readFileSync(join(dir, 'claude-settings.json'), 'utf8'))).toEqual({
-      disableDeepLinkRegistration: 'disable',
-    });
+    const settings = JSON.parse(readFileSync(join(dir, 'claude-settings.json'), 'utf8'));
+    expect(settings.disableDeepLinkRegistration).toBe('disable');
+    expect(Object.keys(settings.hooks)).toContain('Stop');
+    // The hooks find their script through the session's environment.
+    expect(record?.env.CLAUDE_SESSION_HOOK).toBe(join(REPO, 'libexec', 'hook'));
+    expect(record?.env.CLAUDE_SESSION_TMUX).toBeUndefined();
 
     const meta = sandbox.sessionRecord(id as string);
     expect(meta).toMatchObject({

@@ -25,3 +25,9 @@ export function formatDuration(ms: number): string {
   }
   return '0s';
 }
+
+/** A time limit: seconds (`30`, `2.5`) or a duration as above (`5m`). */
+export function parseTimeout(text: string, option: string): number {
+  if (/^\d{1,7}(\.\d{1,3})?$/.test(text)) return Math.round(Number(text) * 1000);
+  return parseDuration(text, option);
+}

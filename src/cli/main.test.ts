@@ -13,6 +13,11 @@ describe('the launch fast path', () => {
     [['--name'], undefined],
     [['--name', 'a', '--name', 'b'], undefined],
     [['lsit', '--', 'x'], undefined],
+    [['-d', '-n', 'a'], { name: 'a', args: [], mode: 'detach' }],
+    [['--tmux', '--', 'x'], { name: null, args: ['x'], mode: 'tmux' }],
+    [['--terminal'], { name: null, args: [], mode: 'terminal' }],
+    [['-d', '--tmux'], undefined],
+    [['-d', '--no-wait'], undefined],
   ])('parseLaunch(%j) = %j', (argv, expected) => {
     expect(parseLaunch(argv)).toEqual(expected);
   });

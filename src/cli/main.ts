@@ -11,7 +11,15 @@ export interface Launch {
   args: string[];
   force?: boolean;
   memoryMax?: string | null;
+  mode?: 'terminal' | 'tmux' | 'detach';
 }
+
+const MODE_FLAGS: Record<string, 'terminal' | 'tmux' | 'detach'> = {
+  '-d': 'detach',
+  '--detach': 'detach',
+  '--tmux': 'tmux',
+  '--terminal': 'terminal',
+};
 
 export function parseLaunch(argv: readonly string[]): Launch | undefined {
   const launch: Launch = { name: null, args: [] };
@@ -25,6 +33,8 @@ export function parseLaunch(argv: readonly string[]): Launch | undefined {
       launch.name = arg.slice('--name='.length);
     } else if ((arg === '--force' || arg === '-f') && !launch.force) {
       launch.force = true;
+    } else if (MODE_FLAGS[arg] && launch.mode === undefined) {
+      launch.mode = MODE_FLAGS[arg];
     } else if (arg === '--memory-max' && value(i) !== undefined && launch.memoryMax === undefined) {
       launch.memoryMax = argv[++i] as string;
     } else if (arg.startsWith('--memory-max=') && launch.memoryMax === undefined) {

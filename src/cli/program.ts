@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
+import type { LaunchMode } from '../session/start.js';
 import { registerCleanupCommands } from './commands-cleanup.js';
 import { registerDoctorCommands } from './commands-doctor.js';
+import { registerTmuxCommands } from './commands-tmux.js';
 import { UserError } from './errors.js';
 import type { Services } from './services.js';
 
@@ -12,13 +14,36 @@ Examples:
   claude-session --name api -- --model opus
   claude-session list                  sessions with their state
   claude-session resume api            continue a session's conversation
+  claude-session new -d --name api     start one in tmux, in the background
+  claude-session attach api            see it (detach: C-b d); it survives SSH drops
+  claude-session send api "fix the tests" && claude-session wait api --until idle
 
 Environment:
   CLAUDE_SESSION_ROOT    where sessions live (default ~/.claude-sessions)
   CLAUDE_SESSION_CLAUDE  the Claude Code binary (default: claude on PATH)
   CLAUDE_CONFIG_DIR      the base config to share tools from (default ~/.claude)
+  CLAUDE_SESSION_MODE    terminal or tmux: where a plain claude-session runs Claude
 
 Docs: README.md`;
+
+interface NewFlags {
+  name?: string;
+  force?: boolean;
+  memoryMax?: string;
+  detach?: boolean;
+  tmux?: boolean;
+  terminal?: boolean;
+  wait?: boolean;
+  json?: boolean;
+}
+
+function launchMode(flags: NewFlags): LaunchMode | undefined {
+  const chosen = [flags.detach && 'detach', flags.tmux && 'tmux', flags.terminal && 'terminal'].filter(
+    (mode): mode is LaunchMode => typeof mode === 'string',
+  );
+  if (chosen.length > 1) throw new UserError('choose one of --detach, --tmux and --terminal', 2);
+  return chosen[0];
+}
 
 /** Runs a command's action; the program awaits what it returns (the exit status). */
 export type Run = (action: () => Promise<number>) => void;
@@ -41,16 +66,21 @@ export function build(argv: string[], services: Services, run: Run): Command {
 
   program
     .command('new', { isDefault: true })
-    .summary('start a new session in this terminal (the default command)')
+    .summary('start a new session (the default command)')
     .description(
-      'Start a new isolated Claude Code session in this terminal; ARGS after -- go to Claude unchanged.',
+      'Start a new isolated Claude Code session, in this terminal or (--detach, --tmux, or the configured mode) in tmux; ARGS after -- go to Claude unchanged.',
     )
     .option('-n, --name <name>', 'a unique name to resume it by')
     .option('-f, --force', 'start even past the session limit or the memory floor')
     .option('--memory-max <size>', 'cap the session at this much memory, e.g. 600M (systemd user scope)')
+    .option('-d, --detach', 'start it in tmux without attaching (see attach, send, wait)')
+    .option('--tmux', 'start it in tmux and attach to it (survives SSH disconnects)')
+    .option('--terminal', 'run it in this terminal, whatever the configured mode')
+    .option('--no-wait', 'with --detach: return at once, not when Claude is ready')
+    .option('--json', 'with --detach: print the new session as JSON')
     .argument('[args...]', 'arguments for Claude Code, after --')
     .passThroughOptions()
-    .action((args: string[], options: { name?: string; force?: boolean; memoryMax?: string }) =>
+    .action((args: string[], options: NewFlags) =>
       run(async () => {
         // Claude's arguments come after `--`; a word before it is a mistyped command, not a prompt.
         const dashes = argv.indexOf('--');
@@ -67,6 +97,9 @@ export function build(argv: string[], services: Services, run: Run): Command {
           args: dashes === -1 ? [] : argv.slice(dashes + 1),
           force: options.force === true,
           memoryMax: options.memoryMax ?? null,
+          mode: launchMode(options),
+          noWait: options.wait === false,
+          json: options.json === true,
         });
       }),
     );
@@ -78,8 +111,18 @@ export function build(argv: string[], services: Services, run: Run): Command {
       'List sessions: id, name, state (running / exited / empty / broken), activity, memory, disk.',
     )
     .option('--json', 'print a JSON array for scripts')
-    .action((options: { json?: boolean }) =>
-      run(async () => (await import('../commands/list.js')).list(services, { json: options.json === true })),
+    .option('-w, --watch', 'redraw the table live until interrupted')
+    .option('--interval <seconds>', 'with --watch: seconds between redraws', '1')
+    .action((options: { json?: boolean; watch?: boolean; interval: string }) =>
+      run(async () => {
+        const commands = await import('../commands/list.js');
+        if (!options.watch) return commands.list(services, { json: options.json === true });
+        if (options.json) throw new UserError('--watch draws a table for people: use --json without it', 2);
+        const { parseTimeout } = await import('../cleanup/duration.js');
+        return commands.watchList(services, {
+          intervalMs: Math.max(200, parseTimeout(options.interval, '--interval')),
+        });
+      }),
     );
 
   program
@@ -90,7 +133,11 @@ export function build(argv: string[], services: Services, run: Run): Command {
     .argument('<session>', 'id, unique id prefix, or name')
     .argument('[args...]', 'arguments for Claude Code, after --')
     .option('-f, --force', 'start even past the session limit or the memory floor')
-    .action((query: string, args: string[], options: { force?: boolean }) =>
+    .option('-d, --detach', 'resume it in tmux without attaching')
+    .option('--tmux', 'resume it in tmux and attach to it')
+    .option('--terminal', 'resume it in this terminal, whatever the configured mode')
+    .option('--no-wait', 'with --detach: return at once, not when Claude is ready')
+    .action((query: string, args: string[], options: NewFlags) =>
       run(async () => {
         // As for `new`: Claude's arguments come after `--`, never a stray word before it.
         const dashes = argv.indexOf('--');
@@ -102,6 +149,8 @@ export function build(argv: string[], services: Services, run: Run): Command {
           query,
           args: claudeArgs,
           force: options.force === true,
+          mode: launchMode(options),
+          noWait: options.wait === false,
         });
       }),
     );
@@ -216,6 +265,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
       ),
     );
 
+  registerTmuxCommands(program, services, run);
   registerCleanupCommands(program, services, run);
   registerDoctorCommands(program, services, run);
   return program.exitOverride();

@@ -1,6 +1,8 @@
 import { audit } from '../audit/audit.js';
+import { UserError } from '../cli/errors.js';
 import { formatAge, formatBytes, printable, table, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
+import { readActivity } from '../session/activity.js';
 import { locksDir } from '../session/layout.js';
 import { findLegacySessions } from '../session/legacy.js';
 import { type SessionView, viewSession } from '../session/state.js';
@@ -9,6 +11,7 @@ import { measureUsage } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
 import { tryAcquireLock } from '../system/lock.js';
 import { isAlive, residentBytes } from '../system/proc.js';
+import { attachedClients, findTmux } from '../system/tmux.js';
 
 export interface ListOptions {
   json: boolean;
@@ -16,6 +19,7 @@ export interface ListOptions {
 
 export function collectSessions(services: Services): SessionView[] {
   const settings = services.settings();
+  const clients = attachedCounter(services);
   return readSessions(settings.root)
     .map((found) => {
       const alive = found.record?.process ? isAlive(found.record.process) : false;
@@ -23,9 +27,29 @@ export function collectSessions(services: Services): SessionView[] {
         noteEnded(settings.root, found.id, services.now());
       }
       const rss = alive && found.record?.process ? residentBytes(found.record.process.pid) : undefined;
-      return viewSession(found, measureUsage(found.paths.configDir), alive, rss);
+      const live = alive
+        ? {
+            activity: readActivity(found.paths.dir),
+            attached: found.record?.tmux ? clients(found.record.tmux.socket, found.id) : undefined,
+          }
+        : {};
+      return viewSession(found, measureUsage(found.paths.configDir), alive, rss, live);
     })
     .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.id.localeCompare(b.id));
+}
+
+/** Attached-client counts, asked of each tmux server once per listing and only when needed. */
+function attachedCounter(services: Services): (socket: string, id: string) => number {
+  const bySocket = new Map<string, Map<string, number>>();
+  return (socket, id) => {
+    let counts = bySocket.get(socket);
+    if (!counts) {
+      const tmux = findTmux(services.env);
+      counts = tmux ? attachedClients({ binary: tmux, socket, env: services.env }) : new Map();
+      bySocket.set(socket, counts);
+    }
+    return counts.get(id) ?? 0;
+  };
 }
 
 export async function list(services: Services, options: ListOptions): Promise<number> {
@@ -34,17 +58,41 @@ export async function list(services: Services, options: ListOptions): Promise<nu
     services.out(`${JSON.stringify(views, null, 2)}\n`);
     return 0;
   }
+  services.out(renderList(services, views));
+  const settings = services.settings();
+  const legacy = findLegacySessions(settings.home, settings.root);
+  if (legacy.length > 0) {
+    services.err(
+      `claude-session: ${legacy.length} session(s) of the earlier shell version in ~/.claude/sessions: \`claude-session import\` brings them in\n`,
+    );
+  }
+  return 0;
+}
+
+/** What a live session is doing for the STATE column: its hooks' state, else just running. */
+function stateCell(view: SessionView): string {
+  return view.state === 'running' && view.activity ? view.activity : view.state;
+}
+
+function modeCell(view: SessionView): string {
+  if (view.mode === 'tmux' && view.attached !== null) {
+    return view.attached > 0 ? `tmux (${view.attached} attached)` : 'tmux';
+  }
+  return view.state === 'running' ? (view.mode ?? '-') : '-';
+}
+
+export function renderList(services: Services, views: SessionView[]): string {
   const settings = services.settings();
   const now = services.now().getTime();
   if (views.length === 0) {
-    services.out(
-      `no sessions in ${tildify(settings.root, settings.home)}: start one with \`claude-session\`\n`,
-    );
-  } else {
+    return `no sessions in ${tildify(settings.root, settings.home)}: start one with \`claude-session\`\n`;
+  }
+  {
     const rows = views.map((view) => [
       view.shortId,
       printable(view.name ?? '-'),
-      view.state,
+      stateCell(view),
+      modeCell(view),
       formatAge(view.createdAt ? Date.parse(view.createdAt) : undefined, now),
       formatAge(view.lastActivityAt ? Date.parse(view.lastActivityAt) : undefined, now),
       view.pid === null ? '-' : String(view.pid),
@@ -52,15 +100,50 @@ export async function list(services: Services, options: ListOptions): Promise<nu
       formatBytes(view.diskBytes),
       view.problem ? `${view.problem}; ${view.hint}` : printable(tildify(view.cwd ?? '-', settings.home)),
     ]);
-    services.out(
-      table(['ID', 'NAME', 'STATE', 'STARTED', 'ACTIVE', 'PID', 'RSS', 'DISK', 'DIRECTORY'], rows),
+    return table(
+      ['ID', 'NAME', 'STATE', 'WHERE', 'STARTED', 'ACTIVE', 'PID', 'RSS', 'DISK', 'DIRECTORY'],
+      rows,
     );
   }
-  const legacy = findLegacySessions(settings.home, settings.root);
-  if (legacy.length > 0) {
-    services.err(
-      `claude-session: ${legacy.length} session(s) of the earlier shell version in ~/.claude/sessions: \`claude-session import\` brings them in\n`,
+}
+
+/**
+ * `list --watch`: redraws the table in place until interrupted. The pause between redraws grows with
+ * the time a listing takes, so a root with thousands of sessions does not keep a core busy.
+ */
+export async function watchList(services: Services, options: { intervalMs: number }): Promise<number> {
+  if (!services.isTerminal(1)) {
+    throw new UserError(
+      '--watch redraws a terminal: without one, run `claude-session list` (or --json) in a loop',
+      2,
     );
+  }
+  const HIDE = '\x1b[?25l';
+  const SHOW = '\x1b[?25h';
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  services.out(HIDE);
+  try {
+    while (!stopped) {
+      const started = Date.now();
+      const body = renderList(services, collectSessions(services));
+      const clock = services.now().toTimeString().slice(0, 8);
+      const header = `claude-session list --watch · ${clock} · every ${options.intervalMs / 1000} s · Ctrl-C to stop\n\n`;
+      // Home, draw, then clear what is left of a longer previous frame: no flicker.
+      services.out(`\x1b[H${header}${body.replace(/\n/g, '\x1b[K\n')}\x1b[J`);
+      const pause = Math.max(options.intervalMs, 2 * (Date.now() - started));
+      for (let waited = 0; waited < pause && !stopped; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    services.out(SHOW);
   }
   return 0;
 }

@@ -2,14 +2,21 @@ import { existsSync } from 'node:fs';
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { baseOfSession } from '../session/base.js';
-import { backgroundCheckDue, launchContext } from '../session/context.js';
+import { launchContext } from '../session/context.js';
 import { findSession } from '../session/find.js';
-import { choosesConversation, planLaunch } from '../session/launch.js';
+import { choosesConversation } from '../session/launch.js';
 import { locksDir, projectSlug, sessionLabel, shortId } from '../session/layout.js';
 import { loginEnvironment } from '../session/login.js';
 import { prepareConfigDir } from '../session/prepare.js';
 import type { SessionRecord } from '../session/record.js';
-import { checkGuardRails, launch, processRecordFor } from '../session/start.js';
+import {
+  checkGuardRails,
+  type LaunchMode,
+  launch,
+  processRecordFor,
+  sessionPlan,
+  tmuxStartFor,
+} from '../session/start.js';
 import { readSession } from '../session/store.js';
 import { hasTranscriptIn } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
@@ -20,6 +27,10 @@ export interface ResumeOptions {
   query: string;
   args: string[];
   force?: boolean;
+  /** Where Claude runs; else the configured mode. */
+  mode?: LaunchMode;
+  noWait?: boolean;
+  json?: boolean;
 }
 
 /** Continues a session's conversation in its own config dir, in the directory it was started in. */
@@ -40,8 +51,11 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       );
     }
     if (record.process && isAlive(record.process)) {
+      const where = record.tmux
+        ? `\`claude-session attach ${record.name ?? shortId(record.id)}\` shows it`
+        : 'use that terminal, or end it first';
       throw new UserError(
-        `session ${sessionLabel(record.id, record.name)} is already running (pid ${record.process.pid}): use that terminal, or end it first`,
+        `session ${sessionLabel(record.id, record.name)} is already running (pid ${record.process.pid}): ${where}`,
       );
     }
     if (!existsSync(record.cwd)) {
@@ -50,6 +64,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       );
     }
     checkGuardRails(services, options.force);
+    const tmux = tmuxStartFor(services, options);
     const base = baseOfSession(record.base, settings.home);
     const context = await launchContext(services, base);
     prepareConfigDir(session.paths, base, context.login);
@@ -58,23 +73,27 @@ export async function resume(services: Services, options: ResumeOptions): Promis
     const updated: SessionRecord = {
       ...record,
       claude: { path: context.claude, version: context.claudeVersion },
-      process: processRecordFor(services),
+      process: processRecordFor(services, tmux),
       launches: record.launches + 1,
       endedObservedAt: undefined,
+      tmux: undefined,
       lastLaunchAt: services.now().toISOString(),
     };
     writeJsonAtomicSync(session.paths.record, updated);
-    const plan = planLaunch({
-      paths: session.paths,
-      id: record.id,
-      name: record.name,
-      cwd: record.cwd,
-      claude: context.claude,
-      args: continues ? ['--continue', ...options.args] : options.args,
-      loginEnv: loginEnvironment(context.login),
-      background: backgroundCheckDue(services),
-    });
-    return { plan, updated, notices: context.notices, continues };
+    const plan = sessionPlan(
+      services,
+      {
+        paths: session.paths,
+        id: record.id,
+        name: record.name,
+        cwd: record.cwd,
+        claude: context.claude,
+        args: continues ? ['--continue', ...options.args] : options.args,
+        loginEnv: loginEnvironment(context.login),
+      },
+      tmux,
+    );
+    return { plan, updated, notices: context.notices, continues, tmux };
   });
   for (const notice of prepared.notices) services.err(`claude-session: ${notice}\n`);
   if (!prepared.continues && !choosesConversation(options.args)) {
@@ -82,5 +101,5 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       `claude-session: session ${sessionLabel(prepared.updated.id, prepared.updated.name)} has no conversation yet: starting a new one in it\n`,
     );
   }
-  return launch(services, prepared.plan, prepared.updated, 'resumed');
+  return launch(services, prepared.plan, prepared.updated, 'resumed', prepared.tmux);
 }

@@ -10,9 +10,20 @@ export type ProtectPolicy = (typeof PROTECT_POLICIES)[number];
 export const UPDATE_MODES = ['managed', 'npm-global'] as const;
 export type UpdateMode = (typeof UPDATE_MODES)[number];
 
+/** Where a plain `claude-session` runs Claude: in this terminal, or in our tmux server, attached. */
+export const SESSION_MODES = ['terminal', 'tmux'] as const;
+export type SessionMode = (typeof SESSION_MODES)[number];
+
 const ConfigSchema = v.strictObject({
   root: v.optional(v.pipe(v.string(), v.minLength(1))),
   protectShared: v.optional(v.picklist(PROTECT_POLICIES)),
+  mode: v.optional(v.picklist(SESSION_MODES)),
+  notify: v.optional(
+    v.strictObject({
+      command: v.optional(v.pipe(v.string(), v.minLength(1))),
+      tmuxMessage: v.optional(v.boolean()),
+    }),
+  ),
   update: v.optional(
     v.strictObject({
       mode: v.optional(v.picklist(UPDATE_MODES)),
@@ -46,6 +57,9 @@ export interface Settings {
   /** Whether the root came from the user (environment or config file) rather than the default. */
   rootIsExplicit: boolean;
   protectShared: ProtectPolicy;
+  mode: SessionMode;
+  /** Telling the user that a detached session waits: a tmux message, and the user's command line. */
+  notify: { command?: string; tmuxMessage: boolean };
   update: UpdateSettings;
   cleanup: { olderThanMs: number; emptyGraceMs: number };
   /** Guard rails; undefined means derived from the host's memory when a session starts. */
@@ -93,10 +107,16 @@ export function parseConfig(text: string, path: string): ConfigFile {
     const issue = result.issues[0];
     const where = issue ? v.getDotPath(issue) : null;
     throw new UserError(
-      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}, cleanup {olderThanDays, emptyGraceHours}, limits {maxSessions, minAvailableMB, memoryMax}`,
+      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), mode (${SESSION_MODES.join(' | ')}), notify {command, tmuxMessage}, update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}, cleanup {olderThanDays, emptyGraceHours}, limits {maxSessions, minAvailableMB, memoryMax}`,
     );
   }
   return result.output;
+}
+
+function sessionMode(value: string | undefined): SessionMode | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((SESSION_MODES as readonly string[]).includes(value)) return value as SessionMode;
+  throw new UserError(`CLAUDE_SESSION_MODE=${JSON.stringify(value)}: use ${SESSION_MODES.join(' or ')}`, 2);
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir()): Settings {
@@ -111,6 +131,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir(
     root,
     rootIsExplicit: explicitRoot !== undefined,
     protectShared: config.protectShared ?? 'readonly',
+    mode: sessionMode(env.CLAUDE_SESSION_MODE) ?? config.mode ?? 'terminal',
+    notify: { command: config.notify?.command, tmuxMessage: config.notify?.tmuxMessage !== false },
     update: {
       mode: config.update?.mode ?? 'managed',
       check: env.CLAUDE_SESSION_NO_UPDATE !== '1' && config.update?.check !== false,

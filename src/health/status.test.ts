@@ -51,6 +51,10 @@ describe('summarizeStatus', () => {
     problem: null,
     hint: null,
     pinned: false,
+    mode: 'terminal',
+    activity: null,
+    activitySince: null,
+    attached: null,
   });
   it('counts by state, sums resident memory of live sessions and disk of all, and names the limits', () => {
     const report = summarizeStatus({

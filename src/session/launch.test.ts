@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { choosesConversation, encodePlan, planLaunch } from './launch.js';
+import {
+  choosesConversation,
+  encodePlan,
+  paneLaunchPlan,
+  planLaunch,
+  sessionClaudeSettings,
+} from './launch.js';
 import { sessionPaths } from './layout.js';
 
 const paths = sessionPaths('/r', '11111111-2222-4333-8444-555555555555');
@@ -15,6 +21,7 @@ describe('planLaunch', () => {
       args: ['-p', 'hi'],
       loginEnv: { CLAUDE_CODE_OAUTH_TOKEN: 't' },
       background: false,
+      hook: '/pkg/libexec/hook',
     });
     expect(plan.argv).toEqual(['/bin/claude', '--settings', paths.claudeSettings, '-p', 'hi']);
     expect(plan.set).toMatchObject({
@@ -23,9 +30,82 @@ describe('planLaunch', () => {
       DISABLE_AUTOUPDATER: '1',
       CLAUDE_SESSION_ID: '11111111-2222-4333-8444-555555555555',
       CLAUDE_CODE_OAUTH_TOKEN: 't',
+      CLAUDE_SESSION_HOOK: '/pkg/libexec/hook',
     });
-    // A name inherited from a parent session must not stick to an unnamed one.
-    expect(plan.unset).toEqual(['CLAUDE_SESSION_NAME']);
+    // A name inherited from a parent session must not stick to an unnamed one, nor its tmux.
+    expect(plan.unset).toEqual([
+      'CLAUDE_SESSION_NAME',
+      'CLAUDE_SESSION_TMUX',
+      'CLAUDE_SESSION_TMUX_BIN',
+      'CLAUDE_SESSION_TMUX_MESSAGE',
+      'CLAUDE_SESSION_NOTIFY',
+    ]);
+  });
+
+  it('tells the hook about tmux and the notification command for a session in tmux', () => {
+    const plan = planLaunch({
+      paths,
+      id: '11111111-2222-4333-8444-555555555555',
+      name: 'api',
+      cwd: '/work',
+      claude: '/bin/claude',
+      args: [],
+      loginEnv: {},
+      background: false,
+      hook: '/pkg/libexec/hook',
+      tmux: {
+        socket: '/r/tmux/socket',
+        binary: '/usr/bin/tmux',
+        message: false,
+        notifyCommand: 'notify-send',
+      },
+    });
+    expect(plan.set).toMatchObject({
+      CLAUDE_SESSION_NAME: 'api',
+      CLAUDE_SESSION_TMUX: '/r/tmux/socket',
+      CLAUDE_SESSION_TMUX_BIN: '/usr/bin/tmux',
+      CLAUDE_SESSION_TMUX_MESSAGE: '0',
+      CLAUDE_SESSION_NOTIFY: 'notify-send',
+    });
+    expect(plan.unset).toEqual([]);
+  });
+});
+
+describe('paneLaunchPlan', () => {
+  it("carries the caller's whole environment except the pane's own, and the plan's changes win", () => {
+    const plan = {
+      cwd: '/w',
+      set: { CLAUDE_CONFIG_DIR: '/c', PATH: '/session/bin' },
+      unset: ['CLAUDE_SESSION_NAME'],
+      argv: ['/bin/claude'],
+      background: true,
+    };
+    const pane = paneLaunchPlan(plan, {
+      PATH: '/usr/bin',
+      SECRET: 'a\nb',
+      TERM: 'xterm',
+      TMUX: '/tmp/x,1,0',
+      CLAUDE_SESSION_NAME: 'parent',
+      CLAUDE_SESSION_HANDOFF: '3',
+      'BAD-NAME': 'x',
+    });
+    expect(pane).toEqual({
+      cwd: '/w',
+      set: { PATH: '/session/bin', SECRET: 'a\nb', CLAUDE_CONFIG_DIR: '/c' },
+      unset: [],
+      argv: ['/bin/claude'],
+      background: false,
+    });
+  });
+});
+
+describe('sessionClaudeSettings', () => {
+  it('runs the state hook through a constant command, never a path built into a shell string', () => {
+    const text = JSON.stringify(sessionClaudeSettings());
+    const commands = [...text.matchAll(/"command":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`));
+    expect(commands.length).toBeGreaterThan(5);
+    for (const command of commands)
+      expect(command).toMatch(/^"\$\{CLAUDE_SESSION_HOOK:-true\}" (working|waiting|idle)$/);
   });
 });
 

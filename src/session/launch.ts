@@ -11,7 +11,26 @@ export interface LaunchPlan {
 }
 
 /** Variables of ours that must not leak from a session into a session started inside it. */
-const INHERITED_OURS = ['CLAUDE_SESSION_ID', 'CLAUDE_SESSION_NAME', 'CLAUDE_SESSION_DIR'];
+const INHERITED_OURS = [
+  'CLAUDE_SESSION_ID',
+  'CLAUDE_SESSION_NAME',
+  'CLAUDE_SESSION_DIR',
+  'CLAUDE_SESSION_HOOK',
+  'CLAUDE_SESSION_TMUX',
+  'CLAUDE_SESSION_TMUX_BIN',
+  'CLAUDE_SESSION_TMUX_MESSAGE',
+  'CLAUDE_SESSION_NOTIFY',
+];
+
+/** How a session started in tmux tells the user that it waits (read by libexec/hook). */
+export interface TmuxLaunch {
+  socket: string;
+  binary: string;
+  /** A tmux message to attached clients. */
+  message: boolean;
+  /** The user's notification command line (config `notify.command`), run with the name and state. */
+  notifyCommand?: string;
+}
 
 export interface LaunchInput {
   paths: SessionPaths;
@@ -24,6 +43,10 @@ export interface LaunchInput {
   /** Extra environment from the login strategy (e.g. a stored CLAUDE_CODE_OAUTH_TOKEN). */
   loginEnv: Record<string, string>;
   background: boolean;
+  /** libexec/hook, which the session's hooks run (see sessionClaudeSettings). */
+  hook: string;
+  /** Set when the session runs in our tmux server. */
+  tmux?: TmuxLaunch;
 }
 
 export function planLaunch(input: LaunchInput): LaunchPlan {
@@ -34,8 +57,15 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_SESSION_ID: input.id,
     CLAUDE_SESSION_DIR: input.paths.dir,
+    CLAUDE_SESSION_HOOK: input.hook,
     ...input.loginEnv,
   };
+  if (input.tmux) {
+    set.CLAUDE_SESSION_TMUX = input.tmux.socket;
+    set.CLAUDE_SESSION_TMUX_BIN = input.tmux.binary;
+    set.CLAUDE_SESSION_TMUX_MESSAGE = input.tmux.message ? '1' : '0';
+    if (input.tmux.notifyCommand) set.CLAUDE_SESSION_NOTIFY = input.tmux.notifyCommand;
+  }
   const unset: string[] = [];
   if (input.name === null) unset.push('CLAUDE_SESSION_NAME');
   else set.CLAUDE_SESSION_NAME = input.name;
@@ -49,10 +79,43 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
   };
 }
 
-/** Settings for this session only, given to Claude with --settings (never written into the shared ones). */
+type HookState = 'working' | 'waiting' | 'idle';
+
+function hook(state: HookState, matcher?: string): Record<string, unknown> {
+  // A constant command: the hook's path comes from the session's environment, so nothing from data is
+  // ever part of a shell string (and without the variable, as in a plain `claude`, it does nothing).
+  const command = `"\${CLAUDE_SESSION_HOOK:-true}" ${state}`;
+  return { ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command }] };
+}
+
+/**
+ * Settings for this session only, given to Claude with --settings (never written into the shared ones).
+ * The hooks keep the session's live state (libexec/hook), measured on Claude Code 2.1.332: a prompt
+ * fires UserPromptSubmit, then PreToolUse/PostToolUse per tool and Stop when the turn is done; a
+ * permission dialog fires PermissionRequest at once and Notification `permission_prompt` seconds later
+ * (the only one fired for auto mode's own dialog). An interrupt (Esc) fires nothing: the state stays
+ * `working` until the next event.
+ */
 export function sessionClaudeSettings(): Record<string, unknown> {
-  // Without this an interactive start writes a URL handler into ~/.local/share/applications.
-  return { disableDeepLinkRegistration: 'disable' };
+  return {
+    // Without this an interactive start writes a URL handler into ~/.local/share/applications.
+    disableDeepLinkRegistration: 'disable',
+    hooks: {
+      SessionStart: [hook('idle')],
+      UserPromptSubmit: [hook('working')],
+      PreToolUse: [hook('working')],
+      PostToolUse: [hook('working')],
+      PostToolUseFailure: [hook('working')],
+      PermissionRequest: [hook('waiting')],
+      Notification: [
+        hook('waiting', 'permission_prompt'),
+        hook('waiting', 'elicitation_dialog'),
+        hook('idle', 'idle_prompt'),
+      ],
+      Stop: [hook('idle')],
+      StopFailure: [hook('idle')],
+    },
+  };
 }
 
 /** Whether the user's arguments already choose a conversation, so `resume` must not add --continue. */
@@ -82,4 +145,22 @@ export function encodePlan(plan: LaunchPlan): string {
   for (const [name, value] of Object.entries(plan.set)) lines.push(`E ${name}=${encode(value)}`);
   for (const arg of plan.argv) lines.push(`A ${encode(arg)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Variables a tmux pane sets for itself: the pane's own, never the caller's. */
+const PANE_OWN = new Set(['TERM', 'TMUX', 'TMUX_PANE', 'COLUMNS', 'LINES']);
+
+/**
+ * The plan for a tmux pane, which starts from an empty environment (bin/claude-session `__pane`): the
+ * caller's whole environment, as a terminal launch would pass it to Claude, then the plan's changes.
+ */
+export function paneLaunchPlan(plan: LaunchPlan, callerEnv: NodeJS.ProcessEnv): LaunchPlan {
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(callerEnv)) {
+    if (value === undefined || PANE_OWN.has(name) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+    if (name === 'CLAUDE_SESSION_HANDOFF' || name === 'CLAUDE_SESSION_LAUNCHER_PID') continue;
+    if (plan.unset.includes(name)) continue;
+    set[name] = value;
+  }
+  return { ...plan, set: { ...set, ...plan.set }, unset: [], background: false };
 }

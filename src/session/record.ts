@@ -38,6 +38,8 @@ export const SessionRecordSchema = v.object({
   importedFrom: v.optional(AbsolutePath),
   /** Kept by cleanup whatever its age (`claude-session pin`). */
   pinned: v.optional(v.boolean()),
+  /** Set while the session's last launch runs in our tmux server (the tmux session is named by id). */
+  tmux: v.optional(v.object({ socket: AbsolutePath })),
   /** When a command first noticed that the recorded process had ended (for the audit log, once). */
   endedObservedAt: v.optional(Iso),
 });

@@ -7,15 +7,18 @@ import type { Services } from '../cli/services.js';
 import { claudeVersion, findExecutable } from '../system/claude-binary.js';
 import { mkdirPrivate, randomId, writeJsonAtomicSync } from '../system/files.js';
 import { handOff, handOffAvailable, launcherIdentity, runChild } from '../system/handoff.js';
+import { hookPath } from '../system/install-dir.js';
 import { childProcess } from '../system/lazy.js';
 import { acquireLock, withLock } from '../system/lock.js';
 import { hostMemory } from '../system/memory.js';
 import { identify } from '../system/proc.js';
+import { openTmux } from '../system/tmux.js';
 import { NPM_GLOBAL_LOCK } from '../update/state.js';
+import { clearActivity } from './activity.js';
 import { resolveBase } from './base.js';
 import { backgroundCheckDue, launchContext } from './context.js';
 import { defaultLimits, guardRefusal } from './guard.js';
-import { type LaunchPlan, planLaunch } from './launch.js';
+import { type LaunchInput, type LaunchPlan, planLaunch } from './launch.js';
 import { locksDir, sessionPaths, versionCacheFile } from './layout.js';
 import { liveSessionIds, registerLive } from './live.js';
 import { loginEnvironment } from './login.js';
@@ -23,8 +26,11 @@ import { assertNameFree, indexName } from './names.js';
 import { prepareConfigDir } from './prepare.js';
 import { nameProblem, type ProcessRecord, RECORD_SCHEMA, type SessionRecord } from './record.js';
 import { readSession } from './store.js';
+import type { TmuxStart } from './tmux-launch.js';
 
-export function processRecordFor(services: Services): ProcessRecord | null {
+/** The process record to write before the launch: the launcher shell becomes Claude, in a terminal. */
+export function processRecordFor(services: Services, tmux?: TmuxStart): ProcessRecord | null {
+  if (tmux) return null;
   const launcher = handOffAvailable(services.env) ? launcherIdentity(services.env) : undefined;
   return launcher ? { ...launcher, startedAt: services.now().toISOString() } : null;
 }
@@ -36,6 +42,49 @@ export interface NewOptions {
   force?: boolean;
   /** A memory cap for the session (systemd user scope), e.g. `600M`; else the configured one. */
   memoryMax?: string | null;
+  /** Where Claude runs; else the configured mode (`detach`: in tmux, not attached). */
+  mode?: LaunchMode;
+  /** With `detach`: return at once instead of when Claude is ready. */
+  noWait?: boolean;
+  json?: boolean;
+}
+
+export type LaunchMode = 'terminal' | 'tmux' | 'detach';
+
+/** Where this launch runs Claude; for tmux, checked before anything is written (tmux may be missing). */
+export function tmuxStartFor(
+  services: Services,
+  options: { mode?: LaunchMode; noWait?: boolean; json?: boolean },
+): TmuxStart | undefined {
+  const settings = services.settings();
+  const mode = options.mode ?? settings.mode;
+  if (mode === 'terminal') return undefined;
+  return {
+    tmux: openTmux(settings.root, services.env),
+    attach: mode === 'tmux',
+    wait: options.noWait !== true,
+    json: options.json,
+  };
+}
+
+/** The session's launch plan, with the hooks and (in tmux) what they need to notify the user. */
+export function sessionPlan(
+  services: Services,
+  input: Omit<LaunchInput, 'hook' | 'tmux' | 'background'>,
+  tmux: TmuxStart | undefined,
+): LaunchPlan {
+  const { notify } = services.settings();
+  return planLaunch({
+    ...input,
+    hook: hookPath(),
+    background: backgroundCheckDue(services),
+    tmux: tmux && {
+      socket: tmux.tmux.socket,
+      binary: tmux.tmux.binary,
+      message: notify.tmuxMessage,
+      notifyCommand: notify.command,
+    },
+  });
 }
 
 /**
@@ -91,6 +140,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
   // Checked before anything is written; checked again under the lock, where it counts.
   if (options.name !== null) assertNameFree(settings.root, options.name);
   checkGuardRails(services, options.force);
+  const tmux = tmuxStartFor(services, options);
   const context = await launchContext(services, base);
   const id = randomId();
   const now = services.now().toISOString();
@@ -106,7 +156,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
     host: hostname(),
     base: base.dir,
     claude: { path: context.claude, version: context.claudeVersion },
-    process: processRecordFor(services),
+    process: processRecordFor(services, tmux),
     launches: 1,
     lastLaunchAt: now,
   };
@@ -129,18 +179,21 @@ export async function startNewSession(services: Services, options: NewOptions): 
     throw error;
   }
   for (const notice of context.notices) services.err(`claude-session: ${notice}\n`);
-  const plan = planLaunch({
-    paths,
-    id,
-    name: options.name,
-    cwd: services.cwd,
-    claude: context.claude,
-    args: options.args,
-    loginEnv: loginEnvironment(context.login),
-    background: backgroundCheckDue(services),
-  });
+  const plan = sessionPlan(
+    services,
+    {
+      paths,
+      id,
+      name: options.name,
+      cwd: services.cwd,
+      claude: context.claude,
+      args: options.args,
+      loginEnv: loginEnvironment(context.login),
+    },
+    tmux,
+  );
   plan.argv = withMemoryCap(services, plan.argv, options.memoryMax);
-  return launch(services, plan, record, 'created');
+  return launch(services, plan, record, 'created', tmux);
 }
 
 /**
@@ -152,16 +205,23 @@ export async function launch(
   plan: LaunchPlan,
   record: SessionRecord,
   action: 'created' | 'resumed',
+  tmux?: TmuxStart,
 ): Promise<number> {
   const { root, update } = services.settings();
   let current = record;
-  audit(root, { action, session: record.id, name: record.name, outcome: 'ok', detail: record.cwd });
+  const detail = tmux ? `${record.cwd} (tmux)` : record.cwd;
+  audit(root, { action, session: record.id, name: record.name, outcome: 'ok', detail });
+  clearActivity(sessionPaths(root, record.id).dir);
   if (record.process) registerLive(root, record.id, record.process);
   if (update.mode === 'npm-global' && (await waitForGlobalInstall(services, root))) {
     // The binary at that path was just replaced: record the version it has now.
     const version = claudeVersion(record.claude.path, versionCacheFile(root)) ?? null;
     current = { ...(readSession(root, record.id).record ?? record), claude: { ...record.claude, version } };
     writeJsonAtomicSync(sessionPaths(root, record.id).record, current);
+  }
+  if (tmux) {
+    if (plan.background) startBackgroundCheck(services.env);
+    return (await import('./tmux-launch.js')).startInTmux(services, plan, current, tmux);
   }
   if (handOffAvailable(services.env)) {
     handOff(plan);

@@ -1,3 +1,4 @@
+import type { Activity, ActivityState } from './activity.js';
 import { shortId } from './layout.js';
 import type { SessionRecord } from './record.js';
 import type { FoundSession } from './store.js';
@@ -22,6 +23,13 @@ export interface SessionView {
   claudeVersion: string | null;
   launches: number;
   pinned: boolean;
+  /** Where its last launch runs Claude. */
+  mode: 'terminal' | 'tmux' | null;
+  /** While running: what Claude's hooks last reported, and since when; null when unknown. */
+  activity: Activity | null;
+  activitySince: string | null;
+  /** While running in tmux: how many terminals are attached. */
+  attached: number | null;
   problem: string | null;
   hint: string | null;
 }
@@ -38,6 +46,7 @@ export function viewSession(
   usage: Usage,
   alive: boolean,
   residentBytes: number | undefined,
+  live: { activity?: ActivityState; attached?: number } = {},
 ): SessionView {
   const record = found.record;
   const state = sessionState(record, alive, usage);
@@ -58,6 +67,10 @@ export function viewSession(
     claudeVersion: record?.claude.version ?? null,
     launches: record?.launches ?? 0,
     pinned: record?.pinned === true,
+    mode: record ? (record.tmux ? 'tmux' : 'terminal') : null,
+    activity: alive ? (live.activity?.activity ?? null) : null,
+    activitySince: alive && live.activity ? live.activity.since.toISOString() : null,
+    attached: alive && record?.tmux ? (live.attached ?? 0) : null,
     problem: found.problem ?? null,
     hint: found.problem ? `inspect or remove ${found.paths.dir}` : null,
   };

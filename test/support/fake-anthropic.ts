@@ -1,6 +1,7 @@
 // A fake Anthropic Messages API for tests: 127.0.0.1 only, no dependencies.
 // Records every request; answers POST /v1/messages (SSE when body.stream is true,
 // plain JSON otherwise) and POST /v1/messages/count_tokens; 404 for everything else.
+// A reply is text, or an optional text followed by one tool_use block (stop_reason 'tool_use').
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,9 +21,25 @@ export interface FakeAnthropic {
   close(): Promise<void>;
 }
 
-export interface FakeAnthropicOptions {
-  reply?: string | ((req: RecordedRequest) => string);
+export interface FakeToolUse {
+  name: string;
+  input: Record<string, unknown>;
+  /** Defaults to a fresh `toolu_fake_000001`-style id. */
+  id?: string;
 }
+
+export type FakeReply = string | { text?: string; toolUse: FakeToolUse };
+
+export interface FakeAnthropicOptions {
+  /** A function sees the whole request, so it can tell side calls (titles, topics) from the main turn. */
+  reply?: FakeReply | ((req: RecordedRequest) => FakeReply);
+  /** Wait before answering POST /v1/messages (the request is recorded first); count_tokens is immediate. */
+  delayMs?: number | ((req: RecordedRequest) => number);
+}
+
+type ContentBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 export const DEFAULT_FAKE_REPLY = 'FAKE-REPLY-OK';
 
@@ -45,18 +62,152 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(text);
 }
 
+function lastMessage(req: RecordedRequest, role?: string): unknown {
+  const messages = field(req.body, 'messages');
+  if (!Array.isArray(messages)) return undefined;
+  if (role === undefined) return messages.at(-1);
+  return [...messages].reverse().find((m: unknown) => field(m, 'role') === role);
+}
+
+/** True when the request's last message is a user message carrying a tool_result block. */
+export function isToolResultTurn(req: RecordedRequest): boolean {
+  const last = lastMessage(req);
+  const content = field(last, 'content');
+  return (
+    field(last, 'role') === 'user' &&
+    Array.isArray(content) &&
+    content.some((b) => field(b, 'type') === 'tool_result')
+  );
+}
+
+/** The text of the last user message: the string content, or its text blocks joined by newlines. */
+export function lastUserText(req: RecordedRequest): string {
+  const content = field(lastMessage(req, 'user'), 'content');
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .filter((b) => field(b, 'type') === 'text' && typeof field(b, 'text') === 'string')
+    .map((b) => field(b, 'text') as string)
+    .join('\n');
+}
+
 /** A rough token count: about one token per 4 characters of the JSON body. */
 function roughTokens(body: unknown): number {
   return Math.max(1, Math.ceil(JSON.stringify(body ?? '').length / 4));
 }
 
+/** JSON of a tool input in a few pieces, as the real API streams input_json_delta. */
+function jsonChunks(input: Record<string, unknown>, size = 16): string[] {
+  const chars = Array.from(JSON.stringify(input));
+  const chunks: string[] = [];
+  for (let i = 0; i < chars.length; i += size) chunks.push(chars.slice(i, i + size).join(''));
+  return chunks;
+}
+
+function answer(res: ServerResponse, rec: RecordedRequest, id: string, blocks: ContentBlock[]): void {
+  if (res.destroyed) return;
+  const modelField = field(rec.body, 'model');
+  const model = typeof modelField === 'string' ? modelField : 'claude-fake';
+  const stopReason = blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
+  const outputChars = blocks.reduce(
+    (n, b) => n + (b.type === 'text' ? b.text.length : JSON.stringify(b.input).length),
+    0,
+  );
+  const outputTokens = Math.max(1, Math.ceil(outputChars / 4));
+  const usage = {
+    input_tokens: roughTokens(rec.body),
+    output_tokens: outputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  };
+  if (field(rec.body, 'stream') !== true) {
+    sendJson(res, 200, {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: blocks,
+      stop_reason: stopReason,
+      stop_sequence: null,
+      usage,
+    });
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  const event = (name: string, data: unknown): void => {
+    res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  event('message_start', {
+    type: 'message_start',
+    message: {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...usage, output_tokens: 1 },
+    },
+  });
+  blocks.forEach((block, index) => {
+    if (block.type === 'text') {
+      event('content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'text', text: '' },
+      });
+      event('content_block_delta', {
+        type: 'content_block_delta',
+        index,
+        delta: { type: 'text_delta', text: block.text },
+      });
+    } else {
+      event('content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+      });
+      for (const partial_json of jsonChunks(block.input)) {
+        event('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json },
+        });
+      }
+    }
+    event('content_block_stop', { type: 'content_block_stop', index });
+  });
+  event('message_delta', {
+    type: 'message_delta',
+    delta: { stop_reason: stopReason, stop_sequence: null },
+    usage: { output_tokens: outputTokens },
+  });
+  event('message_stop', { type: 'message_stop' });
+  res.end();
+}
+
 export async function startFakeAnthropic(opts: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
   let counter = 0;
-  const replyFor = (req: RecordedRequest): string => {
+  let toolCounter = 0;
+  const blocksFor = (req: RecordedRequest): ContentBlock[] => {
     const r = opts.reply ?? DEFAULT_FAKE_REPLY;
-    return typeof r === 'function' ? r(req) : r;
+    const reply = typeof r === 'function' ? r(req) : r;
+    if (typeof reply === 'string') return [{ type: 'text', text: reply }];
+    const { name, input, id } = reply.toolUse;
+    toolCounter += 1;
+    return [
+      ...(reply.text ? [{ type: 'text' as const, text: reply.text }] : []),
+      { type: 'tool_use', id: id ?? `toolu_fake_${String(toolCounter).padStart(6, '0')}`, name, input },
+    ];
   };
+  const delayFor = (req: RecordedRequest): number =>
+    typeof opts.delayMs === 'function' ? opts.delayMs(req) : (opts.delayMs ?? 0);
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -82,70 +233,15 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions = {}): Promi
         return;
       }
       counter += 1;
-      const text = replyFor(rec);
-      const modelField = field(rec.body, 'model');
-      const model = typeof modelField === 'string' ? modelField : 'claude-fake';
       const id = `msg_fake_${String(counter).padStart(6, '0')}`;
-      const inputTokens = roughTokens(rec.body);
-      const outputTokens = Math.max(1, Math.ceil(text.length / 4));
-      const usage = {
-        input_tokens: inputTokens,
-        output_tokens: outputTokens,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
-      };
-      if (field(rec.body, 'stream') !== true) {
-        sendJson(res, 200, {
-          id,
-          type: 'message',
-          role: 'assistant',
-          model,
-          content: [{ type: 'text', text }],
-          stop_reason: 'end_turn',
-          stop_sequence: null,
-          usage,
-        });
-        return;
+      const blocks = blocksFor(rec);
+      const delay = delayFor(rec);
+      if (delay > 0) {
+        // unref: a pending answer must not keep the test process alive after close().
+        setTimeout(() => answer(res, rec, id, blocks), delay).unref();
+      } else {
+        answer(res, rec, id, blocks);
       }
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-      });
-      const event = (name: string, data: unknown): void => {
-        res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-      };
-      event('message_start', {
-        type: 'message_start',
-        message: {
-          id,
-          type: 'message',
-          role: 'assistant',
-          model,
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: { ...usage, output_tokens: 1 },
-        },
-      });
-      event('content_block_start', {
-        type: 'content_block_start',
-        index: 0,
-        content_block: { type: 'text', text: '' },
-      });
-      event('content_block_delta', {
-        type: 'content_block_delta',
-        index: 0,
-        delta: { type: 'text_delta', text },
-      });
-      event('content_block_stop', { type: 'content_block_stop', index: 0 });
-      event('message_delta', {
-        type: 'message_delta',
-        delta: { stop_reason: 'end_turn', stop_sequence: null },
-        usage: { output_tokens: outputTokens },
-      });
-      event('message_stop', { type: 'message_stop' });
-      res.end();
     });
   });
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -134,8 +134,20 @@ export class Sandbox {
     return JSON.parse(readFileSync(join(this.root, 'sessions', id, 'session.json'), 'utf8'));
   }
 
-  /** Kills every session process still running and waits until they are gone. */
+  /** The socket of the sandbox's own tmux server (sessions started in tmux). */
+  get tmuxSocket(): string {
+    return join(this.root, 'tmux', 'socket');
+  }
+
+  /** Runs tmux against the sandbox's server; argv only. */
+  tmux(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+    const result = spawnSync('tmux', ['-S', this.tmuxSocket, ...args], { encoding: 'utf8', env: cleanEnv() });
+    return { code: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  }
+
+  /** Kills every session process still running (and the sandbox's tmux server) and waits until they are gone. */
   async killSessions(): Promise<void> {
+    this.tmux('kill-server');
     const pids = this.sessionIds().flatMap((id) => {
       try {
         const pid = this.sessionRecord(id).process?.pid;

@@ -1,0 +1,81 @@
+import { UserError } from '../cli/errors.js';
+import type { Services } from '../cli/services.js';
+import { readActivity } from '../session/activity.js';
+import { liveInTmux } from '../session/tmux-session.js';
+import { isAlive } from '../system/proc.js';
+import { pasteText, pressEnter } from '../system/tmux.js';
+
+export interface SendOptions {
+  query: string;
+  text: string;
+  /** Type it even while Claude works (Claude queues it) or waits for an answer. */
+  force?: boolean;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const ACCEPT_TIMEOUT_MS = 10_000;
+
+/** Exit status when the session is busy: try again later (EX_TEMPFAIL). */
+export const SEND_BUSY = 75;
+
+/**
+ * Drops control characters but newlines and tabs: an escape sequence in the text could end the
+ * bracketed paste early and reach Claude as keys.
+ */
+export function cleanPrompt(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  return text.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+}
+
+/**
+ * Types a prompt into a session running in tmux and submits it. Returns once Claude has taken it (its
+ * UserPromptSubmit hook reported `working`), so `send` then `wait --until idle` cannot race.
+ */
+export async function send(services: Services, options: SendOptions): Promise<number> {
+  const text = cleanPrompt(options.text).replace(/\n+$/, '');
+  if (text.trim() === '')
+    throw new UserError('nothing to send: give the prompt as text or on stdin (--stdin)', 2);
+  const session = liveInTmux(services, options.query);
+  const { record, label, handle, tmux } = session;
+  const process_ = record.process;
+  if (!process_) throw new UserError(`session ${label} is not running`);
+  const dir = session.found.paths.dir;
+  let state = readActivity(dir);
+  const readyBy = Date.now() + READY_TIMEOUT_MS;
+  while (!state && Date.now() < readyBy && isAlive(process_)) {
+    await sleep(50);
+    state = readActivity(dir);
+  }
+  if (!state) throw new UserError(`session ${label} has not become ready (no hook reported in 30 s)`);
+  if (state.activity !== 'idle' && !options.force) {
+    const what =
+      state.activity === 'waiting'
+        ? 'waiting for an answer to a question or a permission: typing would answer it'
+        : 'working on a prompt';
+    throw new UserError(
+      `session ${label} is ${what}: \`claude-session wait ${handle} --until idle\` first, or --force`,
+      SEND_BUSY,
+    );
+  }
+  pasteText(tmux, record.id, text);
+  // Claude reads a burst of input as one paste: an Enter in the same burst would be a newline in it.
+  await sleep(150);
+  pressEnter(tmux, record.id);
+  if (state.activity !== 'idle') return 0;
+  const acceptBy = Date.now() + ACCEPT_TIMEOUT_MS;
+  const before = state.since.getTime();
+  while (Date.now() < acceptBy) {
+    const now = readActivity(dir);
+    if (now && (now.activity !== 'idle' || now.since.getTime() !== before)) return 0;
+    if (!isAlive(process_)) throw new UserError(`session ${label} ended while the prompt was sent`);
+    await sleep(50);
+  }
+  services.err(
+    `claude-session: the prompt was typed into session ${label}, but Claude has not reported taking it in 10 s: \`claude-session attach ${handle}\` to look\n`,
+  );
+  return 1;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

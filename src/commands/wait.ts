@@ -1,0 +1,51 @@
+import { UserError } from '../cli/errors.js';
+import type { Services } from '../cli/services.js';
+import { type Activity, isActivity, readActivity } from '../session/activity.js';
+import { readSession } from '../session/store.js';
+import { locate } from '../session/tmux-session.js';
+import { isAlive } from '../system/proc.js';
+
+export interface WaitOptions {
+  query: string;
+  until: string;
+  timeoutMs?: number;
+  json?: boolean;
+}
+
+/** Exit status when the time-out passes first, as timeout(1) has it. */
+export const WAIT_TIMED_OUT = 124;
+
+/**
+ * Blocks until a session's Claude reports the state asked for (from its hooks), for scripts: 0 when it
+ * does, 124 on time-out, 1 when Claude ends first.
+ */
+export async function wait(services: Services, options: WaitOptions): Promise<number> {
+  const until = options.until;
+  if (!isActivity(until))
+    throw new UserError(`--until ${JSON.stringify(until)}: use idle, waiting or working`, 2);
+  const { found, label } = locate(services, options.query);
+  const { root } = services.settings();
+  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+  for (;;) {
+    const record = readSession(root, found.id).record;
+    if (!record?.process || !isAlive(record.process)) {
+      throw new UserError(`session ${label} is not running (it ended before it was ${until})`);
+    }
+    const state = readActivity(found.paths.dir);
+    if (state?.activity === until) {
+      report(services, options, found.id, state.activity, state.since);
+      return 0;
+    }
+    if (Date.now() >= deadline) {
+      services.err(
+        `claude-session: session ${label} is still ${state?.activity ?? 'starting'} after ${(options.timeoutMs ?? 0) / 1000} s\n`,
+      );
+      return WAIT_TIMED_OUT;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(100, deadline - Date.now()))));
+  }
+}
+
+function report(services: Services, options: WaitOptions, id: string, activity: Activity, since: Date): void {
+  if (options.json) services.out(`${JSON.stringify({ id, state: activity, since: since.toISOString() })}\n`);
+}

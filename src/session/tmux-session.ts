@@ -1,0 +1,58 @@
+import { UserError } from '../cli/errors.js';
+import type { Services } from '../cli/services.js';
+import { isAlive } from '../system/proc.js';
+import { openTmux, type Tmux } from '../system/tmux.js';
+import { findSession } from './find.js';
+import { sessionLabel, shortId } from './layout.js';
+import type { SessionRecord } from './record.js';
+import { type FoundSession, readSession } from './store.js';
+
+export interface Located {
+  found: FoundSession;
+  record: SessionRecord;
+  label: string;
+  /** How the user names it in a command. */
+  handle: string;
+  alive: boolean;
+}
+
+/** A session by id, prefix or name, with a valid record. */
+export function locate(services: Services, query: string): Located {
+  const { root } = services.settings();
+  const found = readSession(root, findSession(root, query).id);
+  const record = found.record;
+  if (!record)
+    throw new UserError(
+      `session ${shortId(found.id)} is broken (${found.problem}): inspect ${found.paths.record}`,
+    );
+  return {
+    found,
+    record,
+    label: sessionLabel(record.id, record.name),
+    handle: record.name ?? shortId(record.id),
+    alive: record.process !== null && isAlive(record.process),
+  };
+}
+
+/** Our tmux server as the session's last launch used it (its socket, even if the root moved since). */
+export function tmuxOf(services: Services, record: SessionRecord): Tmux {
+  const tmux = openTmux(services.settings().root, services.env);
+  return record.tmux ? { ...tmux, socket: record.tmux.socket } : tmux;
+}
+
+/** A session whose Claude runs now in our tmux server, for `send`; else a user error saying why not. */
+export function liveInTmux(services: Services, query: string): Located & { tmux: Tmux } {
+  const located = locate(services, query);
+  const { record, label, handle } = located;
+  if (!located.alive) {
+    throw new UserError(
+      `session ${label} is not running: \`claude-session attach ${handle}\` resumes it in tmux`,
+    );
+  }
+  if (!record.tmux) {
+    throw new UserError(
+      `session ${label} runs in a terminal (pid ${record.process?.pid}), not in tmux: only sessions started with --detach or in tmux mode take this`,
+    );
+  }
+  return { ...located, tmux: tmuxOf(services, record) };
+}

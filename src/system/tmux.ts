@@ -1,0 +1,200 @@
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../cli/errors.js';
+import { findExecutable } from './claude-binary.js';
+import { childProcess } from './lazy.js';
+
+/**
+ * The only module that runs tmux. Sessions live on a tmux server of our own (its own socket), so the
+ * user's own tmux sessions are never touched; a tmux session is named by the session's id and always
+ * targeted as `=id` (an exact match: `-t id` would also match a longer name).
+ */
+export interface Tmux {
+  binary: string;
+  socket: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Unix socket paths are limited to 108 bytes; a longer root gets a private dir in /tmp. */
+const MAX_SOCKET_PATH = 100;
+
+export function socketPath(root: string, uid: number, tmpDir: string): string {
+  const inRoot = join(root, 'tmux', 'socket');
+  if (Buffer.byteLength(inRoot) <= MAX_SOCKET_PATH) return inRoot;
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(root)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return join(tmpDir, `claude-sessions-${uid}`, `${hash.toString(16)}.socket`);
+}
+
+/** The install command to suggest, from the package managers found on PATH. */
+export function installHint(env: NodeJS.ProcessEnv): string {
+  const managers: [string, string][] = [
+    ['apt-get', 'sudo apt-get install tmux'],
+    ['dnf', 'sudo dnf install tmux'],
+    ['yum', 'sudo yum install tmux'],
+    ['apk', 'sudo apk add tmux'],
+    ['pacman', 'sudo pacman -S tmux'],
+    ['zypper', 'sudo zypper install tmux'],
+    ['brew', 'brew install tmux'],
+  ];
+  for (const [manager, command] of managers) {
+    try {
+      findExecutable(manager, env);
+      return command;
+    } catch {}
+  }
+  return 'install tmux with your package manager';
+}
+
+export function findTmux(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return findExecutable('tmux', env);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Our tmux server for this root; throws a user error with the install command when tmux is missing. */
+export function openTmux(root: string, env: NodeJS.ProcessEnv): Tmux {
+  const binary = findTmux(env);
+  if (!binary) {
+    throw new UserError(
+      `tmux is not installed: ${installHint(env)} (without tmux, \`claude-session --terminal\` runs a session in this terminal)`,
+    );
+  }
+  const uid = process.getuid?.() ?? 0;
+  const socket = socketPath(root, uid, env.TMPDIR || '/tmp');
+  // Our commands talk to our server only; inside the user's tmux these would point elsewhere.
+  const clean = { ...env };
+  delete clean.TMUX;
+  delete clean.TMUX_PANE;
+  return { binary, socket, env: clean };
+}
+
+/** Makes the socket's directory: ours, 0700, not a link (a /tmp dir could be planted by someone else). */
+export function prepareSocketDir(tmux: Tmux): void {
+  const dir = join(tmux.socket, '..');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory() || stat.uid !== (process.getuid?.() ?? stat.uid) || (stat.mode & 0o077) !== 0) {
+    throw new UserError(
+      `${dir} is not a private directory of yours: remove it (or set CLAUDE_SESSION_ROOT to a shorter path)`,
+    );
+  }
+}
+
+export interface TmuxResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runTmux(tmux: Tmux, args: string[], input?: string): TmuxResult {
+  const result = childProcess().spawnSync(tmux.binary, ['-S', tmux.socket, ...args], {
+    env: tmux.env,
+    encoding: 'utf8',
+    input,
+    timeout: 10_000,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  if (result.error) throw result.error;
+  return { code: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+function check(tmux: Tmux, args: string[], input?: string): string {
+  const result = runTmux(tmux, args, input);
+  if (result.code !== 0) {
+    throw new UserError(`tmux ${args[0]} failed: ${result.stderr.trim() || `exit status ${result.code}`}`);
+  }
+  return result.stdout;
+}
+
+export function serverRunning(tmux: Tmux): boolean {
+  return existsSync(tmux.socket) && runTmux(tmux, ['list-sessions', '-F', 'x']).code === 0;
+}
+
+export function hasSession(tmux: Tmux, name: string): boolean {
+  return existsSync(tmux.socket) && runTmux(tmux, ['has-session', '-t', `=${name}`]).code === 0;
+}
+
+export interface NewSession {
+  name: string;
+  cwd: string;
+  command: string[];
+  width?: number;
+  height?: number;
+  /** Runs the tmux client through this prefix when it starts the server (e.g. a systemd scope). */
+  serverPrefix?: string[];
+}
+
+/** Starts a detached tmux session running `command` (no shell); returns the pane's process id. */
+export function newSession(tmux: Tmux, options: NewSession): number {
+  prepareSocketDir(tmux);
+  const args = ['new-session', '-d', '-P', '-F', '#{pane_pid}', '-s', options.name, '-c', options.cwd];
+  if (options.width && options.height) args.push('-x', String(options.width), '-y', String(options.height));
+  args.push('--', ...options.command);
+  const prefix = options.serverPrefix && !serverRunning(tmux) ? options.serverPrefix : [];
+  let out: string;
+  if (prefix.length > 0) {
+    const [command, ...rest] = prefix as [string, ...string[]];
+    const result = childProcess().spawnSync(command, [...rest, tmux.binary, '-S', tmux.socket, ...args], {
+      env: tmux.env,
+      encoding: 'utf8',
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // A scope that cannot be made (no user manager): start the server as a plain child instead.
+    out = result.status === 0 ? result.stdout : check(tmux, args);
+  } else {
+    out = check(tmux, args);
+  }
+  const pid = Number(out.trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`tmux new-session printed no pane pid: ${out}`);
+  return pid;
+}
+
+export function killSession(tmux: Tmux, name: string): boolean {
+  return existsSync(tmux.socket) && runTmux(tmux, ['kill-session', '-t', `=${name}`]).code === 0;
+}
+
+/** Client counts per tmux session name (one call for the whole server). */
+export function attachedClients(tmux: Tmux): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!existsSync(tmux.socket)) return counts;
+  const result = runTmux(tmux, ['list-clients', '-F', '#{session_name}']);
+  if (result.code !== 0) return counts;
+  for (const name of result.stdout.split('\n')) {
+    if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Types text into a session's pane as one bracketed paste (newlines stay part of the prompt, nothing
+ * is read as a key binding), then presses Enter. The text goes through standard input, never argv.
+ */
+export function pasteText(tmux: Tmux, name: string, text: string): void {
+  const buffer = `claude-session-${name}`;
+  check(tmux, ['load-buffer', '-b', buffer, '-'], text);
+  check(tmux, ['paste-buffer', '-p', '-d', '-b', buffer, '-t', `=${name}:`]);
+}
+
+export function pressEnter(tmux: Tmux, name: string): void {
+  check(tmux, ['send-keys', '-t', `=${name}:`, 'Enter']);
+}
+
+export function capturePane(tmux: Tmux, name: string): string {
+  return check(tmux, ['capture-pane', '-p', '-t', `=${name}:`]);
+}
+
+/** argv of a tmux client attaching to (or, inside our own server, switching to) a session. */
+export function attachArgv(tmux: Tmux, name: string, insideOurServer: boolean): string[] {
+  return insideOurServer
+    ? [tmux.binary, '-S', tmux.socket, 'switch-client', '-t', `=${name}`]
+    : [tmux.binary, '-S', tmux.socket, 'attach-session', '-t', `=${name}`];
+}
+
+/** Whether $TMUX names our server (its first field is the socket path). */
+export function insideServer(tmux: Tmux, tmuxVariable: string | undefined): boolean {
+  return tmuxVariable !== undefined && tmuxVariable.split(',')[0] === tmux.socket;
+}

@@ -139,7 +139,9 @@ describe('list', () => {
       const table = await sandbox.run(['ls']);
       expect(table.code).toBe(0);
       const lines = table.stdout.trim().split('\n');
-      expect(lines[0]).toMatch(/^ID\s+NAME\s+STATE\s+WHERE\s+STARTED\s+ACTIVE\s+PID\s+RSS\s+DISK\s+DIRECTORY$/);
+      expect(lines[0]).toMatch(
+        /^ID\s+NAME\s+STATE\s+WHERE\s+STARTED\s+ACTIVE\s+PID\s+RSS\s+DISK\s+DIRECTORY$/,
+      );
       expect(lines).toHaveLength(5);
       expect(table.stdout).toMatch(
         new RegExp(`live\\s+running\\s+terminal\\s+\\d+s ago\\s+\\d+s ago\\s+${running.record.pid}\\s+\\d`),

@@ -150,6 +150,8 @@ export function newSession(tmux: Tmux, options: NewSession): number {
   }
   const pid = Number(out.trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`tmux new-session printed no pane pid: ${out}`);
+  // A user's tmux.conf with destroy-unattached would end a session nobody is attached to.
+  runTmux(tmux, ['set-option', '-t', `=${options.name}`, 'destroy-unattached', 'off']);
   return pid;
 }
 

@@ -2,15 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { SHARED_ENTRIES } from '../session/shared.js';
 import { checkClaude, checkLogin, checkProtection, runChecks } from './checks.js';
 import { checkMemoryCap, checkUpdate } from './host-checks.js';
-import type { HealthFacts, LiveFacts, SessionFacts } from './model.js';
+import type { HealthFacts, LiveFacts, SessionFacts, TmuxServerFacts } from './model.js';
 import { privacyFinding } from './privacy.js';
 import { checkBaseWrites, checkProcess } from './session-checks.js';
+import { checkHooks, checkLogout, checkTmux, checkTmuxServer, parseTmuxVersion } from './tmux-checks.js';
+import { parseLogind } from './tmux-facts.js';
 
 const HOME = '/home/u';
 const ROOT = `${HOME}/.claude-sessions`;
 const BASE = `${HOME}/.claude`;
 const ID = '3f2a9c1e-0000-4000-8000-000000000001';
 const DIR = `${ROOT}/sessions/${ID}`;
+const SOCKET = `${ROOT}/tmux/socket`;
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 
 function session(overrides: Partial<SessionFacts> = {}): SessionFacts {
@@ -35,6 +38,7 @@ function session(overrides: Partial<SessionFacts> = {}): SessionFacts {
     credentials: undefined,
     conversations: [],
     live: undefined,
+    tmuxSocket: undefined,
     ...overrides,
   };
 }
@@ -52,6 +56,18 @@ function live(overrides: Partial<LiveFacts> = {}): LiveFacts {
     realConfigDir: `${DIR}/config`,
     launching: false,
     markers: [],
+    ...overrides,
+  };
+}
+
+function server(overrides: Partial<TmuxServerFacts> = {}): TmuxServerFacts {
+  return {
+    socket: SOCKET,
+    exists: false,
+    sessions: undefined,
+    problem: undefined,
+    pid: undefined,
+    cgroup: undefined,
     ...overrides,
   };
 }
@@ -81,7 +97,22 @@ function facts(overrides: Partial<HealthFacts> = {}): HealthFacts {
     secrets: [{ path: `${ROOT}/credentials/oauth-token`, kind: 'file', mode: 0o600, uid: 1000 }],
     sessions: [session({ live: live() })],
     baseConversations: new Map([[BASE, new Map()]]),
-    tmux: '/usr/bin/tmux',
+    tmux: {
+      path: '/usr/bin/tmux',
+      version: 'tmux 3.4',
+      installHint: 'sudo apt-get install tmux',
+      mode: 'terminal',
+      modeSource: 'default',
+      servers: [server()],
+    },
+    logout: {
+      systemd: true,
+      user: 'u',
+      logind: { killUserProcesses: false, explicit: false, killOnlyUsers: [], killExcludeUsers: ['root'] },
+      linger: false,
+      scope: 'own',
+    },
+    hooks: { settings: `${BASE}/settings.json`, disabled: false },
     memoryCap: {
       systemdRun: undefined,
       userManager: false,
@@ -116,6 +147,9 @@ describe('runChecks', () => {
       'session-env',
       'base-writes',
       'tmux',
+      'logout',
+      'hooks',
+      'tmux-server',
       'memory-cap',
       'update',
     ]);
@@ -280,5 +314,258 @@ describe('installation checks', () => {
       status: 'warn',
       message: 'the last update check (1h ago) failed: registry: no answer within 5 s',
     });
+  });
+});
+
+describe('parseTmuxVersion', () => {
+  it.each([
+    ['tmux 3.3a', [3, 3]],
+    ['tmux 3.0', [3, 0]],
+    ['tmux 2.9a\n', [2, 9]],
+    ['tmux next-3.6', [3, 6]],
+    ['tmux master', undefined],
+    ['tmux openbsd-7.4', undefined],
+  ] as const)('%j -> %j', (text, expected) => {
+    expect(parseTmuxVersion(text)).toEqual(expected);
+  });
+});
+
+describe('checkTmux', () => {
+  const missing = { path: undefined, version: undefined };
+  it.each([
+    ['found', {}, 'ok', 'tmux 3.4: /usr/bin/tmux (mode: terminal)', undefined],
+    ['3.0', { version: 'tmux 3.0a' }, 'ok', 'tmux 3.0a', undefined],
+    ['unknown version text', { version: 'tmux master' }, 'ok', 'tmux master', undefined],
+    ['older than 3.0', { version: 'tmux 2.9a' }, 'warn', 'older than tmux 3.0', 'upgrade tmux to 3.0'],
+    ['silent', { version: undefined }, 'warn', 'does not answer `tmux -V`', '/usr/bin/tmux -V'],
+    [
+      'missing, terminal mode',
+      missing,
+      'warn',
+      'tmux not found on PATH: tmux mode and --detach are unavailable',
+      'install: sudo apt-get install tmux',
+    ],
+    [
+      'missing, no package manager known',
+      { ...missing, installHint: 'install tmux with your package manager' },
+      'warn',
+      'tmux not found on PATH',
+      'install tmux with your package manager',
+    ],
+    [
+      'missing, tmux mode from the config file',
+      { ...missing, mode: 'tmux', modeSource: `${HOME}/.config/claude-sessions/config.json` },
+      'fail',
+      '"mode": "tmux" in ~/.config/claude-sessions/config.json): a plain `claude-session` fails',
+      '"mode": "terminal" in ~/.config/claude-sessions/config.json',
+    ],
+    [
+      'missing, tmux mode from the environment',
+      { ...missing, mode: 'tmux', modeSource: 'CLAUDE_SESSION_MODE' },
+      'fail',
+      'CLAUDE_SESSION_MODE=tmux',
+      'install: sudo apt-get install tmux; or run sessions in the terminal (unset CLAUDE_SESSION_MODE)',
+    ],
+  ] as const)('%s', (_, overrides, status, text, fix) => {
+    const [finding, ...rest] = checkTmux(facts({ tmux: { ...facts().tmux, ...overrides } }));
+    expect(rest).toEqual([]);
+    expect(finding?.status).toBe(status);
+    expect(finding?.message).toContain(text);
+    if (fix) expect(finding?.fix).toContain(fix);
+    expect(finding?.fix ?? '').not.toContain('install: install');
+  });
+});
+
+describe('checkLogout', () => {
+  const logout = facts().logout;
+  const kills = { ...logout.logind, killUserProcesses: true, explicit: true };
+  const inLogin = '/user.slice/user-1000.slice/session-4.scope';
+  const inScope = '/user.slice/user-1000.slice/user@1000.service/app.slice/run-r1.scope';
+  it.each([
+    ['not systemd', { systemd: false }, {}, 'ok', 'no systemd here'],
+    ['no tmux', { logind: kills }, { path: undefined }, 'ok', 'no tmux'],
+    [
+      'logind keeps processes',
+      {},
+      {},
+      'ok',
+      'keeps processes at logout (KillUserProcesses=no (the default))',
+    ],
+    ['excluded user', { logind: kills, user: 'root' }, {}, 'ok', 'KillUserProcesses=yes, but not for root'],
+    [
+      'other users only',
+      { logind: { ...kills, killOnlyUsers: ['alice'] } },
+      {},
+      'ok',
+      'but not for u (KillOnlyUsers=alice',
+    ],
+    ['no linger', { logind: kills }, {}, 'warn', 'tmux sessions are killed when you log out'],
+    [
+      'linger, server from before',
+      { logind: kills, linger: true },
+      { servers: [server({ exists: true, sessions: [], pid: 77, cgroup: inLogin })] },
+      'warn',
+      'our running tmux server (pid 77) started in your login session',
+    ],
+    [
+      'linger, no scope',
+      { logind: kills, linger: true, scope: 'unavailable' },
+      {},
+      'warn',
+      'a new tmux server would start in your login session',
+    ],
+    [
+      'linger, scope disabled',
+      { logind: kills, linger: true, scope: 'disabled' },
+      {},
+      'warn',
+      'CLAUDE_SESSION_NO_SCOPE=1',
+    ],
+    [
+      'linger and a scope',
+      { logind: kills, linger: true },
+      { servers: [server({ exists: true, sessions: [], pid: 77, cgroup: inScope })] },
+      'ok',
+      'lingering is on for u: our tmux server runs in its own systemd user scope',
+    ],
+  ] as const)('%s', (_, logoutOverrides, tmuxOverrides, status, text) => {
+    const findings = checkLogout(
+      facts({
+        logout: { ...logout, ...(logoutOverrides as Partial<HealthFacts['logout']>) },
+        tmux: { ...facts().tmux, ...(tmuxOverrides as Partial<HealthFacts['tmux']>) },
+      }),
+    );
+    expect(statuses(findings)).toEqual([status]);
+    expect(findings[0]?.message).toContain(text);
+    if (status !== 'ok') expect(findings[0]?.fix).toBeTruthy();
+  });
+  it('says how to make the user linger', () => {
+    const findings = checkLogout(facts({ logout: { ...logout, logind: kills } }));
+    expect(findings[0]?.fix).toBe(
+      '`loginctl enable-linger u` (our tmux server then starts in its own systemd user scope)',
+    );
+  });
+});
+
+describe('parseLogind', () => {
+  const shipped = (kill: string) =>
+    `# comment\n[Login]\n#NAutoVTs=6\n#KillUserProcesses=${kill}\n#KillOnlyUsers=\n#KillExcludeUsers=root\n`;
+  it.each([
+    ['nothing', [], false, false, ['root']],
+    ['shipped, compiled default no', [shipped('no')], false, false, ['root']],
+    ['shipped, compiled default yes', [shipped('yes')], true, false, ['root']],
+    ['set in logind.conf', [`${shipped('no')}KillUserProcesses=yes\n`], true, true, ['root']],
+    [
+      'a drop-in wins',
+      [`${shipped('no')}KillUserProcesses=yes\n`, '[Login]\nKillUserProcesses=no\n'],
+      false,
+      true,
+      ['root'],
+    ],
+    [
+      'the last drop-in wins',
+      ['[Login]\nKillUserProcesses=no', '[Login]\nKillUserProcesses = on'],
+      true,
+      true,
+      ['root'],
+    ],
+    [
+      'an invalid value is ignored',
+      ['[Login]\nKillUserProcesses=yes\nKillUserProcesses=maybe'],
+      true,
+      true,
+      ['root'],
+    ],
+    ['another section', ['[Other]\nKillUserProcesses=yes'], false, false, ['root']],
+    [
+      'user lists add up; empty clears',
+      ['[Login]\nKillExcludeUsers=\nKillExcludeUsers=alice', '[Login]\nKillExcludeUsers=bob  carol'],
+      false,
+      false,
+      ['alice', 'bob', 'carol'],
+    ],
+    [
+      'a commented line in a drop-in is no default',
+      [shipped('no'), '[Login]\n#KillUserProcesses=yes'],
+      false,
+      false,
+      ['root'],
+    ],
+  ] as const)('%s', (_, texts, kill, explicit, exclude) => {
+    expect(parseLogind(texts)).toEqual({
+      killUserProcesses: kill,
+      explicit,
+      killOnlyUsers: [],
+      killExcludeUsers: exclude,
+    });
+  });
+});
+
+describe('checkHooks', () => {
+  it.each([
+    [false, 'ok', "Claude's hooks are on"],
+    [true, 'warn', '"disableAllHooks": true in ~/.claude/settings.json'],
+  ] as const)('disableAllHooks: %s -> %s', (disabled, status, text) => {
+    const findings = checkHooks(facts({ hooks: { settings: `${BASE}/settings.json`, disabled } }));
+    expect(statuses(findings)).toEqual([status]);
+    expect(findings[0]?.message).toContain(text);
+    if (disabled) {
+      expect(findings[0]?.message).toContain('`list`, `wait` and `send` cannot see whether Claude works');
+      expect(findings[0]?.fix).toContain('remove "disableAllHooks"');
+    }
+  });
+});
+
+describe('checkTmuxServer', () => {
+  const inTmux = session({ live: live(), tmuxSocket: SOCKET });
+  const inTerminal = session({ live: live() });
+  const OTHER = '/tmp/claude-sessions-1000/abc.socket';
+  const answering = server({ exists: true, sessions: [ID, 'other'], pid: 77 });
+  const silent = server({ exists: true, problem: 'no server running on /x' });
+  it.each([
+    ['no server, no session in tmux', [server()], [inTerminal], ['ok'], 'our tmux server is not running'],
+    [
+      'a live session in it',
+      [answering],
+      [inTmux],
+      ['ok'],
+      'answers: 2 tmux session(s), 1 of them live sessions of ours',
+    ],
+    ['stale socket', [silent], [inTerminal], ['ok'], 'stale socket ~/.claude-sessions/tmux/socket'],
+    ['stale socket, session ended', [silent], [session({ tmuxSocket: SOCKET })], ['ok'], 'stale socket'],
+    [
+      'silent server, live session',
+      [silent],
+      [inTmux],
+      ['warn'],
+      'its tmux server (~/.claude-sessions/tmux/socket) does not answer (no server running on /x)',
+    ],
+    [
+      'tmux session gone',
+      [server({ exists: true, sessions: ['other'] })],
+      [inTmux],
+      ['warn', 'ok'],
+      'has no tmux session for it: it cannot be attached',
+    ],
+    ['socket gone', [server()], [inTmux], ['warn', 'ok'], 'the socket of its tmux server'],
+    [
+      'on the socket of a moved root',
+      [server(), server({ socket: OTHER, exists: true, sessions: [ID] })],
+      [session({ live: live(), tmuxSocket: OTHER })],
+      ['ok'],
+      'not running',
+    ],
+  ] as const)('%s', (_, servers, sessions, expected, text) => {
+    const findings = checkTmuxServer(
+      facts({ tmux: { ...facts().tmux, servers: [...servers] }, sessions: [...sessions] }),
+    );
+    expect(statuses(findings)).toEqual(expected);
+    expect(findings[0]?.message).toContain(text);
+    if (expected[0] === 'warn') {
+      expect(findings[0]).toMatchObject({
+        session: ID,
+        fix: expect.stringMatching(/^claude-session kill 3f2a9c1e /),
+      });
+    }
   });
 });

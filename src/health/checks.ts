@@ -1,9 +1,10 @@
 import { tildify } from '../cli/format.js';
 import { PROTECTED } from '../session/protect.js';
-import { checkMemoryCap, checkTmux, checkUpdate } from './host-checks.js';
+import { checkMemoryCap, checkUpdate } from './host-checks.js';
 import type { Finding, HealthFacts } from './model.js';
 import { privacyFinding } from './privacy.js';
 import { checkSessionDirs, sessionChecks } from './session-checks.js';
+import { tmuxChecks } from './tmux-checks.js';
 
 /**
  * The doctor's checks: pure functions of the gathered facts (facts.ts), each returning findings. The
@@ -17,7 +18,7 @@ export function runChecks(facts: HealthFacts): Finding[] {
     ...checkProtection(facts),
     ...checkLogin(facts),
     ...sessionChecks(facts),
-    ...checkTmux(facts),
+    ...tmuxChecks(facts),
     ...checkMemoryCap(facts),
     ...checkUpdate(facts),
   ];

@@ -12,6 +12,7 @@ import { currentBinary, versionOfBinary } from '../update/store.js';
 import type { HealthFacts, PathFacts } from './model.js';
 import { pathFacts } from './probe.js';
 import { conversationsIn, gatherSession } from './session-facts.js';
+import { hooksFacts, logoutFacts, tmuxFacts } from './tmux-facts.js';
 
 /** Reads disk and /proc once; everything the checks decide on. Changes nothing (but the version cache). */
 export function gatherFacts(services: Services): HealthFacts {
@@ -77,7 +78,13 @@ export function gatherFacts(services: Services): HealthFacts {
     ].filter((facts): facts is PathFacts => facts !== undefined),
     sessions,
     baseConversations,
-    tmux: which('tmux', env),
+    tmux: tmuxFacts(
+      settings,
+      env,
+      sessions.flatMap((session) => (session.live && session.tmuxSocket ? [session.tmuxSocket] : [])),
+    ),
+    logout: logoutFacts(env),
+    hooks: hooksFacts(baseDir, baseExists),
     memoryCap: memoryCapFacts(env, settings.limits.memoryMax),
     update: { checks: settings.update.check, ...readUpdateState(root) },
   };

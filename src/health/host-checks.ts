@@ -1,19 +1,7 @@
 import { formatAge } from '../cli/format.js';
 import type { Finding, HealthFacts } from './model.js';
 
-/** Checks of the host: what sessions can rely on around them. */
-export function checkTmux(facts: HealthFacts): Finding[] {
-  if (facts.tmux) return [{ check: 'tmux', status: 'ok', message: `tmux: ${facts.tmux}` }];
-  return [
-    {
-      check: 'tmux',
-      status: 'warn',
-      message: 'tmux not found: a session started over SSH ends when the connection drops',
-      fix: 'apt-get install tmux (or your system package manager), and start sessions inside tmux',
-    },
-  ];
-}
-
+/** Checks of the host: what sessions can rely on around them (tmux's are in tmux-checks.ts). */
 export function checkMemoryCap(facts: HealthFacts): Finding[] {
   const cap = facts.memoryCap;
   const check = 'memory-cap';

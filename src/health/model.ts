@@ -1,4 +1,4 @@
-import type { ProtectPolicy } from '../config/config.js';
+import type { ProtectPolicy, SessionMode } from '../config/config.js';
 import type { LinkState } from '../session/shared.js';
 import type { UpdateState } from '../update/state.js';
 
@@ -79,6 +79,55 @@ export interface SessionFacts {
   /** Conversation ids of its transcripts (read only when the base has any to compare with). */
   conversations: string[];
   live: LiveFacts | undefined;
+  /** The socket of our tmux server its last launch ran in (`record.tmux`); undefined in a terminal. */
+  tmuxSocket: string | undefined;
+}
+
+/** A tmux server of ours, asked once (`list-sessions`) for all its sessions. */
+export interface TmuxServerFacts {
+  socket: string;
+  /** Whether the socket's path exists. */
+  exists: boolean;
+  /** Its tmux sessions' names; undefined when it was not asked (no socket, no tmux) or did not answer. */
+  sessions: string[] | undefined;
+  /** What tmux said when the server did not answer. */
+  problem: string | undefined;
+  /** The server's pid and its cgroup (from /proc/PID/cgroup), when it answered. */
+  pid: number | undefined;
+  cgroup: string | undefined;
+}
+
+export interface TmuxFacts {
+  path: string | undefined;
+  /** What `tmux -V` printed ("tmux 3.3a"); undefined when it did not answer in time. */
+  version: string | undefined;
+  /** The install command to suggest (installHint). */
+  installHint: string;
+  /** Where a plain `claude-session` runs Claude, and who said so: CLAUDE_SESSION_MODE, the config file, or the default. */
+  mode: SessionMode;
+  modeSource: string;
+  /** Our server for this root first, then any other socket a session record names. */
+  servers: TmuxServerFacts[];
+}
+
+/** What ends a login's processes at logout: systemd-logind's settings and the user's lingering. */
+export interface LogoutFacts {
+  /** Whether systemd runs the host (/run/systemd/system exists); the rest means nothing without it. */
+  systemd: boolean;
+  user: string;
+  logind: LogindSettings;
+  /** /var/lib/systemd/linger/<user> exists: the user's manager runs without a login. */
+  linger: boolean;
+  /** How a new tmux server of ours starts: in a systemd user scope of its own, or in the login's scope. */
+  scope: 'own' | 'disabled' | 'unavailable';
+}
+
+/** logind.conf's settings about killing at logout; `explicit` when a config file sets KillUserProcesses. */
+export interface LogindSettings {
+  killUserProcesses: boolean;
+  explicit: boolean;
+  killOnlyUsers: string[];
+  killExcludeUsers: string[];
 }
 
 export interface HealthFacts {
@@ -112,7 +161,10 @@ export interface HealthFacts {
   sessions: SessionFacts[];
   /** Per base dir of our sessions: conversation id -> where the base has it (transcript or history). */
   baseConversations: Map<string, Map<string, string>>;
-  tmux: string | undefined;
+  tmux: TmuxFacts;
+  logout: LogoutFacts;
+  /** The base's settings.json says `"disableAllHooks": true` (so sessions' hooks never run). */
+  hooks: { settings: string; disabled: boolean };
   memoryCap: {
     systemdRun: string | undefined;
     userManager: boolean;

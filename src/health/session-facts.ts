@@ -109,6 +109,7 @@ export function gatherSession(
             join(home, '.claude'),
           ])
         : undefined,
+    tmuxSocket: record?.tmux?.socket,
   };
 }
 

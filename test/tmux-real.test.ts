@@ -138,6 +138,17 @@ describe('sessions in tmux with the real Claude Code', () => {
     await waitFor(() => /^● FAKE-REPLY-OK$/m.test(pane(id)));
     expect(pane(id)).toMatch(/❯ SLOW say hi/);
     expect(await listed('bg')).toMatchObject({ activity: 'idle' });
+
+    // Several lines from stdin are one prompt, not one per line.
+    const piped = await sandbox.run(['send', 'bg', '--stdin'], {
+      env: env(),
+      cwd: project,
+      input: 'line one\nline two\n',
+    });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect((await cs(['wait', 'bg', '--until', 'idle', '--timeout', '60'])).code).toBe(0);
+    const history = readFileSync(join(sandbox.root, 'sessions', id, 'config', 'history.jsonl'), 'utf8');
+    expect(history).toContain('"display":"line one\\nline two"');
   }, 120_000);
 
   it('survives a dropped terminal: Claude lives on, unchanged, and a new attach shows the conversation', async () => {

@@ -56,6 +56,8 @@ export function build(argv: string[], services: Services, run: Run): Command {
     .version(__VERSION__, '-V, --version')
     .enablePositionalOptions()
     .showSuggestionAfterError()
+    // Before the commands are added: each copies it, so their usage errors also exit with status 2.
+    .exitOverride()
     .addHelpText('after', HELP_FOOTER)
     .configureOutput({
       writeOut: services.out,
@@ -268,7 +270,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
   registerTmuxCommands(program, services, run);
   registerCleanupCommands(program, services, run);
   registerDoctorCommands(program, services, run);
-  return program.exitOverride();
+  return program;
 }
 
 /** Parses and runs a command; commander's own errors (it has printed them) become exit status 2. */

@@ -1,0 +1,336 @@
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, type FakeRecord, Sandbox, snapshot, waitFor } from './support/sandbox.js';
+import { startTmux, type TmuxSession } from './support/tmux.js';
+
+// Sessions in our tmux server, with the fake claude (test/support/fake-claude.mjs) in its interactive
+// mode: it runs the session's hooks as Claude does, answers each line, and records its argv and env.
+let sandbox: Sandbox;
+const terminals: TmuxSession[] = [];
+
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
+afterEach(async () => {
+  for (const terminal of terminals.splice(0)) await terminal.kill();
+  await sandbox.killSessions();
+  sandbox.cleanup();
+});
+
+const interactive = { FAKE_CLAUDE_INTERACTIVE: '1', FAKE_CLAUDE_REPLY_MS: '300' };
+const cs = (args: string[], env: Record<string, string | undefined> = {}) =>
+  sandbox.run(args, { env: { ...interactive, ...env }, cwd: sandbox.dir });
+
+function recordOf(pid: number): FakeRecord {
+  const record = sandbox.records().find((candidate) => candidate.pid === pid);
+  if (!record) throw new Error(`no record of pid ${pid}`);
+  return record;
+}
+
+async function started(
+  name: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ id: string; pid: number }> {
+  const result = await cs(['new', '--detach', '--json', '--name', name, ...extra], env);
+  expect(result.code, result.stderr).toBe(0);
+  const { id, pid } = JSON.parse(result.stdout);
+  await waitFor(() => sandbox.records().some((record) => record.pid === pid));
+  return { id, pid };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+}
+
+describe('new --detach', () => {
+  it("gives Claude exactly the terminal launch's environment and arguments, and no Node process stays", async () => {
+    const hostile = ['a b', '$(touch /tmp/pwned)', 'line\nbreak', '-', '\\n', "it's", ''];
+    const env = { SECRET_TOKEN: 'sk-secret-value', ODD_VALUE: 'x\ny\\z' };
+    const terminal = await cs(['--name', 'here', '--', ...hostile], {
+      ...env,
+      FAKE_CLAUDE_INTERACTIVE: undefined,
+    });
+    expect(terminal.code, terminal.stderr).toBe(0);
+    const { id, pid } = await started('args', ['--', ...hostile], env);
+
+    const inTerminal = sandbox
+      .records()
+      .find((record) => record.env.CLAUDE_SESSION_NAME === 'here') as FakeRecord;
+    const inTmux = recordOf(pid);
+    expect(inTmux.argv.slice(2)).toEqual(hostile);
+    expect(inTmux.argv.slice(2)).toEqual(inTerminal.argv.slice(2));
+    const sessionOwn =
+      /^(CLAUDE_SESSION_(ID|NAME|DIR|TMUX|TMUX_BIN|TMUX_MESSAGE)|CLAUDE_CONFIG_DIR|CLAUDE_CODE_TMPDIR|TERM|TMUX|TMUX_PANE|FAKE_CLAUDE_INTERACTIVE|FAKE_CLAUDE_REPLY_MS|_|SHLVL|PWD|OLDPWD)$/;
+    const comparable = (record: FakeRecord) =>
+      Object.fromEntries(Object.entries(record.env).filter(([name]) => !sessionOwn.test(name)));
+    expect(comparable(inTmux)).toEqual(comparable(inTerminal));
+    expect(inTmux.env.SECRET_TOKEN).toBe('sk-secret-value');
+    expect(inTmux.env.ODD_VALUE).toBe('x\ny\\z');
+    expect(inTmux.env.TMUX).toMatch(new RegExp(`^${sandbox.tmuxSocket},`));
+    expect(inTmux.env.CLAUDE_SESSION_TMUX).toBe(sandbox.tmuxSocket);
+    expect(existsSync('/tmp/pwned')).toBe(false);
+
+    // Claude is the pane's process (the launcher execed it), and the pane's plan file is gone.
+    expect(sandbox.sessionRecord(id).process?.pid).toBe(pid);
+    expect(readdirSync(join(sandbox.root, 'sessions', id))).not.toContain('pane-plan');
+    const panes = sandbox.tmux('list-panes', '-a', '-F', '#{pane_pid}').stdout.trim().split('\n').map(Number);
+    expect(panes).toContain(pid);
+    // No secret on any command line of the tmux server or its panes.
+    for (const process_ of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      let cmdline = '';
+      try {
+        cmdline = readFileSync(`/proc/${process_}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      expect(cmdline).not.toContain('sk-secret-value');
+      if (cmdline.includes('cli.cjs')) expect(cmdline).not.toContain(sandbox.root);
+    }
+  });
+
+  it('shows in list with its state and where it runs, and sessions are ids in our own tmux server', async () => {
+    const { id, pid } = await started('bg');
+    const [view] = JSON.parse((await cs(['list', '--json'])).stdout);
+    expect(view).toMatchObject({
+      id,
+      name: 'bg',
+      state: 'running',
+      mode: 'tmux',
+      activity: 'idle',
+      attached: 0,
+      pid,
+    });
+    const table = (await cs(['list'])).stdout;
+    expect(table).toMatch(/bg\s+idle\s+tmux\s+/);
+    expect(sandbox.tmux('list-sessions', '-F', '#{session_name}').stdout.trim()).toBe(id);
+    // The user's default tmux server is not ours.
+    expect(sandbox.tmuxSocket.startsWith(sandbox.root)).toBe(true);
+  });
+
+  it('send types a prompt and returns once taken; wait blocks until idle', async () => {
+    const { id } = await started('chat');
+    const sent = await cs(['send', 'chat', 'hello', 'there']);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(JSON.parse((await cs(['list', '--json'])).stdout)[0].activity).toBe('working');
+    const waited = await cs(['wait', 'chat', '--until', 'idle', '--timeout', '20', '--json']);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(JSON.parse(waited.stdout)).toMatchObject({ id, state: 'idle' });
+    await waitFor(() =>
+      /FAKE-ANSWER: hello there/.test(sandbox.tmux('capture-pane', '-p', '-t', `=${id}:`).stdout),
+    );
+    // Control characters never reach the pane as keys (no end of the paste, no interrupt).
+    const piped = await sandbox.run(['send', 'chat', '--stdin'], {
+      env: interactive,
+      input: 'first\u001b[201~\u0003 line\n',
+    });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect((await cs(['wait', 'chat', '--until', 'idle', '--timeout', '20'])).code).toBe(0);
+    const history = readFileSync(join(sandbox.root, 'sessions', id, 'config', 'history.jsonl'), 'utf8');
+    expect(history).toContain('"display":"first[201~ line"');
+  });
+
+  it('notifies when a detached session starts waiting, once, with the configured command', async () => {
+    const notes = join(sandbox.dir, 'notes');
+    const config = join(sandbox.dir, 'config.json');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        notify: { command: `printf '%s %s %s\\n' "$1" "$2" "$CLAUDE_SESSION_STATE" >> '${notes}'` },
+      }),
+    );
+    const env = { CLAUDE_SESSION_CONFIG: config };
+    const result = await cs(['new', '-d', '-n', 'asks'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await cs(['send', 'asks', 'NEED-PERMISSION now'], env)).code).toBe(0);
+    expect((await cs(['wait', 'asks', '--until', 'waiting', '--timeout', '20'], env)).code).toBe(0);
+    await waitFor(() => existsSync(notes) && readFileSync(notes, 'utf8'));
+    const refused = await cs(['send', 'asks', 'y'], env);
+    expect(refused.code).toBe(75);
+    expect((await cs(['send', 'asks', '--force', 'y'], env)).code).toBe(0);
+    expect((await cs(['wait', 'asks', '--until', 'idle', '--timeout', '20'], env)).code).toBe(0);
+    // PermissionRequest and the permission_prompt notification both mean waiting: one notice.
+    expect(readFileSync(notes, 'utf8')).toBe('asks waiting waiting\n');
+  });
+});
+
+describe('attach', () => {
+  it('attaches a terminal with no Node process left, and resumes an ended session in tmux first', async () => {
+    const { id, pid } = await started('att');
+    const terminal = await startTmux({
+      cmd: [CLI, 'attach', 'att'],
+      env: sandbox.env(interactive),
+      cwd: sandbox.dir,
+    });
+    terminals.push(terminal);
+    await terminal.waitFor(/fake-claude ready>/);
+    const clients = sandbox.tmux('list-clients', '-F', '#{client_pid} #{session_name}').stdout.trim();
+    expect(clients).toMatch(new RegExp(`^\\d+ ${id}$`));
+    const clientPid = Number(clients.split(' ')[0]);
+    expect(readFileSync(`/proc/${clientPid}/cmdline`, 'utf8').split('\0')[0]).toMatch(/tmux$/);
+
+    // Keys typed in the attached terminal reach Claude; C-b d detaches and Claude goes on.
+    await terminal.send('typed here');
+    await terminal.enter();
+    await terminal.waitFor(/FAKE-ANSWER: typed here/);
+    await terminal.keys('C-b', 'd');
+    await waitFor(() => sandbox.tmux('list-clients').stdout.trim() === '');
+    expect(isAlive(pid)).toBe(true);
+
+    expect((await cs(['kill', 'att'])).code).toBe(0);
+    const again = await startTmux({
+      cmd: [CLI, 'attach', 'att'],
+      env: sandbox.env(interactive),
+      cwd: sandbox.dir,
+    });
+    terminals.push(again);
+    await again.waitFor(/fake-claude ready>/);
+    const record = sandbox.sessionRecord(id);
+    expect(record.process?.pid).not.toBe(pid);
+    expect(record.launches).toBe(2);
+  });
+
+  it('refuses, in one line, what cannot be attached', async () => {
+    const missing = await cs(['attach', 'nope']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toBe(
+      'claude-session: no session "nope": see `claude-session list` for ids and names\n',
+    );
+
+    const running = sandbox.run(['--name', 'term'], {
+      env: { FAKE_CLAUDE_SLEEP_MS: '20000' },
+      cwd: sandbox.dir,
+    });
+    const id = await waitFor(() => sandbox.sessionIds()[0]);
+    await waitFor(() => sandbox.records().some((record) => record.env.CLAUDE_SESSION_ID === id));
+    const terminal = await cs(['attach', 'term']);
+    expect(terminal.code).toBe(1);
+    expect(terminal.stderr).toMatch(
+      /^claude-session: session "term" \([0-9a-f]{8}\) runs in a terminal \(pid \d+\), not in tmux: use that terminal.*\n$/,
+    );
+    const send = await cs(['send', 'term', 'hi']);
+    expect(send.code).toBe(1);
+    expect(send.stderr).toContain('runs in a terminal');
+
+    // kill works for terminal sessions too: SIGTERM reaches Claude.
+    const killed = await cs(['kill', 'term', '--json']);
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(JSON.parse(killed.stdout)).toMatchObject({ name: 'term', signal: 'SIGTERM' });
+    expect((await running).code).toBe(143);
+    const audit = readFileSync(join(sandbox.root, 'audit.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(audit.filter((entry) => entry.action === 'killed')).toHaveLength(1);
+    const ended = await cs(['kill', 'term']);
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toBe('claude-session: session "term" (' + id.slice(0, 8) + ') is not running\n');
+  });
+});
+
+describe('kill', () => {
+  it('ends a session in tmux with SIGTERM, removes its tmux session, and falls back to SIGKILL', async () => {
+    const { id, pid } = await started('k');
+    const result = await cs(['kill', 'k']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^killed session "k" \([0-9a-f]{8}\) \(pid \d+, SIGTERM\)\n$/);
+    expect(isAlive(pid)).toBe(false);
+    expect(existsSync(join(sandbox.log, `${pid}.sigterm`))).toBe(true);
+    expect(sandbox.tmux('has-session', '-t', `=${id}`).code).not.toBe(0);
+    expect(JSON.parse((await cs(['list', '--json'])).stdout)[0]).toMatchObject({
+      state: 'exited',
+      activity: null,
+    });
+    const log = (await cs(['log', '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(log.map((entry) => entry.action).filter((action) => action !== 'protection-changed')).toEqual([
+      'created',
+      'killed',
+    ]);
+
+    // A Claude that ignores SIGTERM gets SIGKILL after the grace time.
+    const stubborn = await started('stubborn', [], { FAKE_CLAUDE_IGNORE_TERM: '1' });
+    const hard = await cs(['kill', 'stubborn', '--grace', '0.5', '--json']);
+    expect(hard.code, hard.stderr).toBe(0);
+    expect(JSON.parse(hard.stdout)).toMatchObject({ signal: 'SIGKILL after 0.5 s' });
+    expect(isAlive(stubborn.pid)).toBe(false);
+  });
+});
+
+describe('faults', () => {
+  it('without tmux: one clear line with the install command, nothing written; the terminal mode works', async () => {
+    // A PATH with node and the fake claude, but no tmux.
+    const bin = join(sandbox.dir, 'bin-no-tmux');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, 'node'));
+    symlinkSync('/bin/sh', join(bin, 'sh'));
+    symlinkSync(join(sandbox.bin, 'claude'), join(bin, 'claude'));
+    for (const tool of ['env', 'rm', 'readlink', 'setsid', 'apt-get']) {
+      for (const dir of ['/usr/bin', '/bin']) {
+        if (existsSync(join(dir, tool)) && !existsSync(join(bin, tool)))
+          symlinkSync(join(dir, tool), join(bin, tool));
+      }
+    }
+    const before = snapshot(sandbox.home);
+    for (const args of [['new', '-d'], ['--tmux'], ['attach', 'x']]) {
+      const result = await cs(args, { PATH: bin });
+      if (args[0] === 'attach') {
+        expect(result.stderr).toContain('no session "x"');
+        continue;
+      }
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        'claude-session: tmux is not installed: sudo apt-get install tmux (without tmux, `claude-session --terminal` runs a session in this terminal)\n',
+      );
+    }
+    expect(snapshot(sandbox.home)).toBe(before);
+    const plain = await cs(['--terminal', '--', '-p', 'x'], {
+      PATH: bin,
+      CLAUDE_SESSION_MODE: 'tmux',
+      FAKE_CLAUDE_INTERACTIVE: undefined,
+    });
+    expect(plain.code, plain.stderr).toBe(0);
+  });
+
+  it('the tmux server killed under live sessions: they show as ended, and attach resumes them', async () => {
+    const one = await started('one');
+    const two = await started('two');
+    sandbox.tmux('kill-server');
+    await waitFor(() => !isAlive(one.pid) && !isAlive(two.pid));
+    const views = JSON.parse((await cs(['list', '--json'])).stdout);
+    expect(views.map((view: { state: string }) => view.state)).toEqual(['exited', 'exited']);
+    const resumed = await cs(['resume', '-d', 'one']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse((await cs(['list', '--json'])).stdout)[0]).toMatchObject({
+      name: 'one',
+      state: 'running',
+      mode: 'tmux',
+    });
+  });
+
+  it('bad input to wait and send: one line, a usage exit status', async () => {
+    await started('w');
+    const bad = await cs(['wait', 'w', '--until', 'done']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const badTimeout = await cs(['wait', 'w', '--until', 'idle', '--timeout', 'soon']);
+    expect(badTimeout.code).toBe(2);
+    const timedOut = await cs(['wait', 'w', '--until', 'waiting', '--timeout', '0.3']);
+    expect(timedOut.code).toBe(124);
+    expect(timedOut.stderr).toMatch(/is still idle after 0.3 s/);
+    const empty = await cs(['send', 'w', '   ']);
+    expect(empty.code).toBe(2);
+    const both = await cs(['new', '-d', '--tmux']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('claude-session: choose one of --detach, --tmux and --terminal\n');
+  });
+});

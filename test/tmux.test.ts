@@ -230,7 +230,7 @@ describe('attach', () => {
     expect(audit.filter((entry) => entry.action === 'killed')).toHaveLength(1);
     const ended = await cs(['kill', 'term']);
     expect(ended.code).toBe(1);
-    expect(ended.stderr).toBe('claude-session: session "term" (' + id.slice(0, 8) + ') is not running\n');
+    expect(ended.stderr).toBe(`claude-session: session "term" (${id.slice(0, 8)}) is not running\n`);
   });
 });
 

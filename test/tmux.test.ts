@@ -1,4 +1,12 @@
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, type FakeRecord, Sandbox, snapshot, waitFor } from './support/sandbox.js';
@@ -138,7 +146,6 @@ describe('new --detach', () => {
   it('notifies when a detached session starts waiting, once, with the configured command', async () => {
     const notes = join(sandbox.dir, 'notes');
     const config = join(sandbox.dir, 'config.json');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(
       config,
       JSON.stringify({
@@ -269,7 +276,6 @@ describe('faults', () => {
   it('without tmux: one clear line with the install command, nothing written; the terminal mode works', async () => {
     // A PATH with node and the fake claude, but no tmux.
     const bin = join(sandbox.dir, 'bin-no-tmux');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(bin);
     symlinkSync(process.execPath, join(bin, 'node'));
     symlinkSync('/bin/sh', join(bin, 'sh'));
@@ -332,5 +338,122 @@ describe('faults', () => {
     const both = await cs(['new', '-d', '--tmux']);
     expect(both.code).toBe(2);
     expect(both.stderr).toBe('claude-session: choose one of --detach, --tmux and --terminal\n');
+  });
+});
+
+describe('the tmux mode and its neighbours', () => {
+  it('with "mode": "tmux", a plain claude-session starts the session in tmux and attaches', async () => {
+    const env = sandbox.env({ ...interactive, CLAUDE_SESSION_MODE: 'tmux' });
+    const terminal = await startTmux({ cmd: [CLI, '--name', 'auto'], env, cwd: sandbox.dir });
+    terminals.push(terminal);
+    await terminal.waitFor(/fake-claude ready>/);
+    const [view] = JSON.parse((await cs(['list', '--json'])).stdout);
+    expect(view).toMatchObject({ name: 'auto', mode: 'tmux', attached: 1, activity: 'idle' });
+  });
+
+  it('inside a session of ours, attach switches the client to the other session', async () => {
+    const a = await started('a');
+    const b = await started('b');
+    const terminal = await startTmux({
+      cmd: [CLI, 'attach', 'a'],
+      env: sandbox.env(interactive),
+      cwd: sandbox.dir,
+    });
+    terminals.push(terminal);
+    await waitFor(() => sandbox.tmux('list-clients', '-F', '#{session_name}').stdout.trim() === a.id);
+    // A window opened in session a runs `claude-session attach b` (as a user would, or a script there).
+    sandbox.tmux('new-window', '-t', `=${a.id}:`, '--', CLI, 'attach', 'b');
+    await waitFor(() => sandbox.tmux('list-clients', '-F', '#{session_name}').stdout.trim() === b.id);
+  });
+
+  it('a session that starts waiting while nobody watches it shows a message to attached terminals', async () => {
+    const watched = await started('watched');
+    await started('alone');
+    const terminal = await startTmux({
+      cmd: [CLI, 'attach', 'watched'],
+      env: sandbox.env(interactive),
+      cwd: sandbox.dir,
+    });
+    terminals.push(terminal);
+    await waitFor(() => sandbox.tmux('list-clients', '-F', '#{session_name}').stdout.trim() === watched.id);
+    expect((await cs(['send', 'alone', 'NEED-PERMISSION'])).code).toBe(0);
+    await terminal.waitFor(
+      /claude-session: alone is waiting for you \(claude-session attach alone\)/,
+      10_000,
+    );
+
+    // The attached session itself waiting: its terminal sees the question, no message about it.
+    expect((await cs(['send', 'watched', 'NEED-PERMISSION'])).code).toBe(0);
+    expect((await cs(['wait', 'watched', '--until', 'waiting', '--timeout', '20'])).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await terminal.capture()).not.toContain('watched is waiting');
+  });
+
+  it('list --watch redraws in place until Ctrl-C, and needs a terminal', async () => {
+    const terminal = await startTmux({
+      cmd: [CLI, 'list', '--watch', '--interval', '0.3'],
+      env: sandbox.env(),
+      cwd: sandbox.dir,
+    });
+    terminals.push(terminal);
+    await terminal.waitFor(/no sessions in ~\/\.claude-sessions/);
+    await started('later');
+    await terminal.waitFor(/later\s+idle\s+tmux/);
+    await terminal.keys('C-c');
+    // Ctrl-C ends it (the launcher shell dies of SIGINT, as `watch` does; tmux may not learn a status).
+    let exit = await terminal.exitStatus();
+    for (let i = 0; i < 50 && !exit; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      exit = await terminal.exitStatus();
+    }
+    expect(exit).not.toBeNull();
+    const watching = readdirSync('/proc').filter((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return (
+          /node$/.test(argv.split('\0')[0] as string) && argv.includes('list\u0000--watch\u0000--interval')
+        );
+      } catch {
+        return false;
+      }
+    });
+    expect(watching).toEqual([]);
+    const noTerminal = await cs(['list', '--watch']);
+    expect(noTerminal.code).toBe(2);
+    expect(noTerminal.stderr).toContain('--watch redraws a terminal');
+  });
+});
+
+describe('the tmux server under systemd', () => {
+  it('starts in a user scope of its own where a user manager answers, and plainly where none does', async () => {
+    const runtime = join(sandbox.dir, 'runtime');
+    mkdirSync(join(runtime, 'systemd'), { recursive: true });
+    writeFileSync(join(runtime, 'systemd', 'private'), '');
+    const calls = join(sandbox.dir, 'systemd-run.calls');
+    // A systemd-run that records its arguments and runs the command after `--`, as --scope does.
+    writeFileSync(
+      join(sandbox.bin, 'systemd-run'),
+      `#!/bin/sh\nprintf '%s\\n' "$*" >> '${calls}'\n[ -n "$FAIL_SCOPE" ] && { echo 'Failed to connect to bus' >&2; exit 1; }\nwhile [ "$1" != -- ]; do shift; done\nshift\nexec "$@"\n`,
+    );
+    chmodSync(join(sandbox.bin, 'systemd-run'), 0o755);
+    const first = await cs(['new', '-d', '-n', 'scoped'], { XDG_RUNTIME_DIR: runtime });
+    expect(first.code, first.stderr).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toMatch(
+      /^--user --scope --quiet --collect -- \S*tmux -S \S+ new-session -d /,
+    );
+    // The server runs now: a second session does not start another scope.
+    expect((await cs(['new', '-d', '-n', 'second'], { XDG_RUNTIME_DIR: runtime })).code).toBe(0);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toHaveLength(1);
+
+    sandbox.tmux('kill-server');
+    const fallback = await cs(['new', '-d', '-n', 'plain'], { XDG_RUNTIME_DIR: runtime, FAIL_SCOPE: '1' });
+    expect(fallback.code, fallback.stderr).toBe(0);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(
+      JSON.parse((await cs(['list', '--json'])).stdout).find((v: { name: string }) => v.name === 'plain'),
+    ).toMatchObject({
+      state: 'running',
+      activity: 'idle',
+    });
   });
 });

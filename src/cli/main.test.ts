@@ -17,7 +17,11 @@ describe('the launch fast path', () => {
     [['--tmux', '--', 'x'], { name: null, args: ['x'], mode: 'tmux' }],
     [['--terminal'], { name: null, args: [], mode: 'terminal' }],
     [['-d', '--tmux'], undefined],
-    [['-d', '--no-wait'], undefined],
+    [['-d', '--no-wait'], { name: null, args: [], mode: 'detach', noWait: true }],
+    [['new', '-d', '--json', '--', 'x'], { name: null, args: ['x'], mode: 'detach', json: true }],
+    [['new'], { name: null, args: [] }],
+    [['--json'], undefined],
+    [['new', '--help'], undefined],
   ])('parseLaunch(%j) = %j', (argv, expected) => {
     expect(parseLaunch(argv)).toEqual(expected);
   });

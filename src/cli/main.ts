@@ -12,6 +12,8 @@ export interface Launch {
   force?: boolean;
   memoryMax?: string | null;
   mode?: 'terminal' | 'tmux' | 'detach';
+  noWait?: boolean;
+  json?: boolean;
 }
 
 const MODE_FLAGS: Record<string, 'terminal' | 'tmux' | 'detach'> = {
@@ -24,7 +26,8 @@ const MODE_FLAGS: Record<string, 'terminal' | 'tmux' | 'detach'> = {
 export function parseLaunch(argv: readonly string[]): Launch | undefined {
   const launch: Launch = { name: null, args: [] };
   const value = (i: number) => argv[i + 1];
-  for (let i = 0; i < argv.length; i++) {
+  // `new` is the default command: naming it changes nothing.
+  for (let i = argv[0] === 'new' ? 1 : 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') return { ...launch, args: argv.slice(i + 1) };
     if ((arg === '--name' || arg === '-n') && value(i) !== undefined && launch.name === null) {
@@ -35,6 +38,10 @@ export function parseLaunch(argv: readonly string[]): Launch | undefined {
       launch.force = true;
     } else if (MODE_FLAGS[arg] && launch.mode === undefined) {
       launch.mode = MODE_FLAGS[arg];
+    } else if (arg === '--no-wait' && !launch.noWait) {
+      launch.noWait = true;
+    } else if (arg === '--json' && !launch.json) {
+      launch.json = true;
     } else if (arg === '--memory-max' && value(i) !== undefined && launch.memoryMax === undefined) {
       launch.memoryMax = argv[++i] as string;
     } else if (arg.startsWith('--memory-max=') && launch.memoryMax === undefined) {
@@ -43,6 +50,8 @@ export function parseLaunch(argv: readonly string[]): Launch | undefined {
       return undefined;
     }
   }
+  // As commander says: these only mean something for a session started detached.
+  if ((launch.noWait || launch.json) && launch.mode !== 'detach') return undefined;
   return launch;
 }
 

@@ -94,12 +94,16 @@ export function build(argv: string[], services: Services, run: Run): Command {
             2,
           );
         }
+        const mode = launchMode(options);
+        if ((options.json || options.wait === false) && mode !== 'detach') {
+          throw new UserError('--json and --no-wait go with --detach', 2);
+        }
         return (await import('../session/start.js')).startNewSession(services, {
           name: options.name ?? null,
           args: dashes === -1 ? [] : argv.slice(dashes + 1),
           force: options.force === true,
           memoryMax: options.memoryMax ?? null,
-          mode: launchMode(options),
+          mode,
           noWait: options.wait === false,
           json: options.json === true,
         });

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO, Sandbox, snapshot } from './support/sandbox.js';
@@ -72,6 +72,36 @@ describe('claude-session (new)', () => {
     const result = await sandbox.run(['--', ...hostile]);
     expect(result.code).toBe(0);
     expect(sandbox.records()[0]?.argv.slice(2)).toEqual(hostile);
+  });
+
+  it("merges the user's own --settings into the session's (Claude keeps only the last), and refuses a bad one", async () => {
+    const before = snapshot(sandbox.home);
+    for (const bad of ['missing.json', '{"not json', '[1]']) {
+      const refused = await sandbox.run(['--', '--settings', bad], { cwd: sandbox.dir });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^claude-session: --settings ".*": (cannot read it \(ENOENT\)|not a JSON object)\n$/,
+      );
+    }
+    expect(snapshot(sandbox.home)).toBe(before);
+
+    const mine = join(sandbox.dir, 'mine.json');
+    writeFileSync(
+      mine,
+      JSON.stringify({ model: 'opus', hooks: { Stop: [{ hooks: [{ type: 'command', command: 'mine' }] }] } }),
+    );
+    const result = await sandbox.run(['--', '-p', 'x', '--settings', 'mine.json'], { cwd: sandbox.dir });
+    expect(result.code, result.stderr).toBe(0);
+    const [record] = sandbox.records();
+    const [id] = sandbox.sessionIds();
+    const file = join(sandbox.root, 'sessions', id as string, 'claude-settings.json');
+    expect(record?.argv).toEqual(['--settings', file, '-p', 'x']);
+    const merged = JSON.parse(readFileSync(file, 'utf8'));
+    expect(merged.model).toBe('opus');
+    const stops = merged.hooks.Stop.map((group: { hooks: { command: string }[] }) => group.hooks[0]?.command);
+    expect(stops).toHaveLength(2);
+    expect(stops[0]).toBe('mine');
+    expect(stops[1]).toMatch(/CLAUDE_SESSION_HOOK:-true\}" idle$/);
   });
 
   it('gives 20 concurrent launches 20 isolated sessions and leaves the base untouched', async () => {

@@ -16,6 +16,7 @@ import {
   processRecordFor,
   sessionPlan,
   tmuxStartFor,
+  userSettings,
 } from '../session/start.js';
 import { readSession } from '../session/store.js';
 import { hasTranscriptIn } from '../session/usage.js';
@@ -64,6 +65,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       );
     }
     checkGuardRails(services, options.force);
+    userSettings(options.args, record.cwd);
     const tmux = tmuxStartFor(services, options);
     const base = baseOfSession(record.base, settings.home);
     const context = await launchContext(services, base);

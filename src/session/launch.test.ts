@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   choosesConversation,
   encodePlan,
+  mergeSettings,
   paneLaunchPlan,
   planLaunch,
   sessionClaudeSettings,
+  takeUserSettings,
 } from './launch.js';
 import { sessionPaths } from './layout.js';
 
@@ -133,5 +135,30 @@ describe('choosesConversation', () => {
     [[], false],
   ])('%j -> %s', (args, expected) => {
     expect(choosesConversation(args)).toBe(expected);
+  });
+});
+
+describe("the user's own --settings", () => {
+  it('are taken out of the arguments, in order, in both spellings', () => {
+    expect(
+      takeUserSettings(['-p', 'x', '--settings', 'a.json', '--settings={"b":1}', '--model', 'opus']),
+    ).toEqual({
+      args: ['-p', 'x', '--model', 'opus'],
+      sources: ['a.json', '{"b":1}'],
+    });
+    expect(takeUserSettings(['--settings'])).toEqual({ args: ['--settings'], sources: [] });
+  });
+
+  it("merge with the session's: later keys win, hooks add up, the session's hooks always stay", () => {
+    const ours = { disableDeepLinkRegistration: 'disable', hooks: { Stop: [{ hooks: ['ours'] }] } };
+    const merged = mergeSettings(ours, [
+      { model: 'opus', hooks: { Stop: [{ hooks: ['first'] }], PreToolUse: [{ hooks: ['pre'] }] } },
+      { model: 'sonnet', disableDeepLinkRegistration: 'enable', hooks: 'nonsense' },
+    ]);
+    expect(merged).toEqual({
+      disableDeepLinkRegistration: 'enable',
+      model: 'sonnet',
+      hooks: { Stop: [{ hooks: ['first'] }, { hooks: ['ours'] }], PreToolUse: [{ hooks: ['pre'] }] },
+    });
   });
 });

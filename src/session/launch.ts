@@ -118,6 +118,43 @@ export function sessionClaudeSettings(): Record<string, unknown> {
   };
 }
 
+/**
+ * Claude Code keeps only the last `--settings` (measured on 2.1.332): a user's own would drop the
+ * session's hooks. So their values are taken out of the arguments, to be merged into the session's file.
+ */
+export function takeUserSettings(args: readonly string[]): { args: string[]; sources: string[] } {
+  const rest: string[] = [];
+  const sources: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--settings' && i + 1 < args.length) sources.push(args[++i] as string);
+    else if (arg.startsWith('--settings=')) sources.push(arg.slice('--settings='.length));
+    else rest.push(arg);
+  }
+  return { args: rest, sources };
+}
+
+type Settings = Record<string, unknown>;
+
+/** The user's settings (later ones win, key by key) with the session's hooks added to theirs. */
+export function mergeSettings(ours: Settings, theirs: readonly Settings[]): Settings {
+  const merged: Settings = { ...ours };
+  const hooks: Record<string, unknown[]> = {};
+  const addHooks = (value: unknown) => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const [event, groups] of Object.entries(value)) {
+      if (Array.isArray(groups)) hooks[event] = [...(hooks[event] ?? []), ...groups];
+    }
+  };
+  for (const settings of theirs) {
+    for (const [key, value] of Object.entries(settings)) if (key !== 'hooks') merged[key] = value;
+    addHooks(settings.hooks);
+  }
+  addHooks(ours.hooks);
+  merged.hooks = hooks;
+  return merged;
+}
+
 /** Whether the user's arguments already choose a conversation, so `resume` must not add --continue. */
 export function choosesConversation(args: readonly string[]): boolean {
   return args.some(

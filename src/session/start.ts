@@ -1,8 +1,8 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { audit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
+import { errorCode, UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { claudeVersion, findExecutable } from '../system/claude-binary.js';
 import { mkdirPrivate, randomId, writeJsonAtomicSync } from '../system/files.js';
@@ -18,7 +18,14 @@ import { clearActivity } from './activity.js';
 import { resolveBase } from './base.js';
 import { backgroundCheckDue, launchContext } from './context.js';
 import { defaultLimits, guardRefusal } from './guard.js';
-import { type LaunchInput, type LaunchPlan, planLaunch } from './launch.js';
+import {
+  type LaunchInput,
+  type LaunchPlan,
+  mergeSettings,
+  planLaunch,
+  sessionClaudeSettings,
+  takeUserSettings,
+} from './launch.js';
 import { locksDir, sessionPaths, versionCacheFile } from './layout.js';
 import { liveSessionIds, registerLive } from './live.js';
 import { loginEnvironment } from './login.js';
@@ -67,6 +74,38 @@ export function tmuxStartFor(
   };
 }
 
+/**
+ * The user's own `--settings` taken out of Claude's arguments and read (see takeUserSettings). Called
+ * once before anything is written, so a bad value changes nothing, and again to plan the launch.
+ */
+export function userSettings(
+  claudeArgs: readonly string[],
+  cwd: string,
+): { args: string[]; theirs: Record<string, unknown>[] } {
+  const { args, sources } = takeUserSettings(claudeArgs);
+  return { args, theirs: sources.map((source) => readUserSettings(source, cwd)) };
+}
+
+/** A `--settings` value as Claude takes it: a JSON object, or the path of a file holding one. */
+function readUserSettings(source: string, cwd: string): Record<string, unknown> {
+  const inline = source.trimStart().startsWith('{');
+  let text: string;
+  try {
+    text = inline ? source : readFileSync(resolve(cwd, source), 'utf8');
+  } catch (error) {
+    throw new UserError(
+      `--settings ${JSON.stringify(source)}: cannot read it (${errorCode(error) ?? error})`,
+      2,
+    );
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
+  } catch {}
+  throw new UserError(`--settings ${JSON.stringify(source)}: not a JSON object`, 2);
+}
+
 /** The session's launch plan, with the hooks and (in tmux) what they need to notify the user. */
 export function sessionPlan(
   services: Services,
@@ -74,8 +113,13 @@ export function sessionPlan(
   tmux: TmuxStart | undefined,
 ): LaunchPlan {
   const { notify } = services.settings();
+  const { args, theirs } = userSettings(input.args, input.cwd);
+  if (theirs.length > 0) {
+    writeJsonAtomicSync(input.paths.claudeSettings, mergeSettings(sessionClaudeSettings(), theirs));
+  }
   return planLaunch({
     ...input,
+    args,
     hook: hookPath(),
     background: backgroundCheckDue(services),
     tmux: tmux && {
@@ -140,6 +184,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
   // Checked before anything is written; checked again under the lock, where it counts.
   if (options.name !== null) assertNameFree(settings.root, options.name);
   checkGuardRails(services, options.force);
+  userSettings(options.args, services.cwd);
   const tmux = tmuxStartFor(services, options);
   const context = await launchContext(services, base);
   const id = randomId();

@@ -203,6 +203,27 @@ describe('attach', () => {
     expect(record.launches).toBe(2);
   });
 
+  it('two attaches at once to an ended session: one Claude, both terminals on it', async () => {
+    const { id } = await started('both');
+    expect((await cs(['kill', 'both'])).code).toBe(0);
+    const env = sandbox.env(interactive);
+    const pair = await Promise.all([
+      startTmux({ cmd: [CLI, 'attach', 'both'], env, cwd: sandbox.dir }),
+      startTmux({ cmd: [CLI, 'attach', 'both'], env, cwd: sandbox.dir }),
+    ]);
+    terminals.push(...pair);
+    for (const terminal of pair) await terminal.waitFor(/fake-claude ready>/);
+    await waitFor(
+      () => sandbox.tmux('list-clients', '-F', '#{session_name}').stdout.trim() === `${id}\n${id}`,
+    );
+    expect(sandbox.tmux('list-sessions', '-F', '#{session_name}').stdout.trim()).toBe(id);
+    expect(sandbox.sessionRecord(id).launches).toBe(2);
+    const claudes = sandbox
+      .records()
+      .filter((record) => record.env.CLAUDE_SESSION_ID === id && isAlive(record.pid));
+    expect(claudes).toHaveLength(1);
+  });
+
   it('refuses, in one line, what cannot be attached', async () => {
     const missing = await cs(['attach', 'nope']);
     expect(missing.code).not.toBe(0);

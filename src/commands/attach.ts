@@ -2,6 +2,7 @@ import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { attach as attachClient } from '../session/tmux-launch.js';
 import { locate, tmuxOf } from '../session/tmux-session.js';
+import { isAlive, type ProcessIdentity } from '../system/proc.js';
 import { hasSession } from '../system/tmux.js';
 import { resume } from './resume.js';
 
@@ -18,7 +19,13 @@ export async function attach(services: Services, options: AttachOptions): Promis
   const { record, label, alive, found } = locate(services, options.query);
   if (!alive) {
     services.err(`claude-session: session ${label} had ended: resuming it in tmux\n`);
-    return resume(services, { query: found.id, args: [], force: options.force, mode: 'tmux' });
+    try {
+      return await resume(services, { query: found.id, args: [], force: options.force, mode: 'tmux' });
+    } catch (error) {
+      // Another attach resumed it a moment ago: attach to that one.
+      if (!locate(services, found.id).alive) throw error;
+      return attach(services, { ...options, query: found.id });
+    }
   }
   if (!record.tmux) {
     throw new UserError(
@@ -26,6 +33,14 @@ export async function attach(services: Services, options: AttachOptions): Promis
     );
   }
   const tmux = tmuxOf(services, record);
+  // A session starting in tmux right now (another attach or start) gets its tmux session in a moment.
+  for (
+    let tries = 0;
+    tries < 100 && !hasSession(tmux, record.id) && isAlive(record.process as ProcessIdentity);
+    tries++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   if (!hasSession(tmux, record.id)) {
     throw new UserError(
       `session ${label} runs (pid ${record.process?.pid}) but its tmux session is gone: \`claude-session kill\` it, then attach again`,

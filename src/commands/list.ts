@@ -87,24 +87,22 @@ export function renderList(services: Services, views: SessionView[]): string {
   if (views.length === 0) {
     return `no sessions in ${tildify(settings.root, settings.home)}: start one with \`claude-session\`\n`;
   }
-  {
-    const rows = views.map((view) => [
-      view.shortId,
-      printable(view.name ?? '-'),
-      stateCell(view),
-      modeCell(view),
-      formatAge(view.createdAt ? Date.parse(view.createdAt) : undefined, now),
-      formatAge(view.lastActivityAt ? Date.parse(view.lastActivityAt) : undefined, now),
-      view.pid === null ? '-' : String(view.pid),
-      formatBytes(view.residentBytes ?? undefined),
-      formatBytes(view.diskBytes),
-      view.problem ? `${view.problem}; ${view.hint}` : printable(tildify(view.cwd ?? '-', settings.home)),
-    ]);
-    return table(
-      ['ID', 'NAME', 'STATE', 'WHERE', 'STARTED', 'ACTIVE', 'PID', 'RSS', 'DISK', 'DIRECTORY'],
-      rows,
-    );
-  }
+  const rows = views.map((view) => [
+    view.shortId,
+    printable(view.name ?? '-'),
+    stateCell(view),
+    modeCell(view),
+    formatAge(view.createdAt ? Date.parse(view.createdAt) : undefined, now),
+    formatAge(view.lastActivityAt ? Date.parse(view.lastActivityAt) : undefined, now),
+    view.pid === null ? '-' : String(view.pid),
+    formatBytes(view.residentBytes ?? undefined),
+    formatBytes(view.diskBytes),
+    view.problem ? `${view.problem}; ${view.hint}` : printable(tildify(view.cwd ?? '-', settings.home)),
+  ]);
+  return table(
+    ['ID', 'NAME', 'STATE', 'WHERE', 'STARTED', 'ACTIVE', 'PID', 'RSS', 'DISK', 'DIRECTORY'],
+    rows,
+  );
 }
 
 /**

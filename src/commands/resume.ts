@@ -15,6 +15,7 @@ import {
   launch,
   processRecordFor,
   sessionPlan,
+  tmuxRecordFor,
   tmuxStartFor,
   userSettings,
 } from '../session/start.js';
@@ -78,7 +79,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       process: processRecordFor(services, tmux),
       launches: record.launches + 1,
       endedObservedAt: undefined,
-      tmux: undefined,
+      tmux: tmuxRecordFor(tmux),
       lastLaunchAt: services.now().toISOString(),
     };
     writeJsonAtomicSync(session.paths.record, updated);

@@ -35,11 +35,23 @@ import { nameProblem, type ProcessRecord, RECORD_SCHEMA, type SessionRecord } fr
 import { readSession } from './store.js';
 import type { TmuxStart } from './tmux-launch.js';
 
-/** The process record to write before the launch: the launcher shell becomes Claude, in a terminal. */
+/**
+ * The process record to write before the launch: in a terminal, the launcher shell (it becomes Claude);
+ * in tmux, this process until the pane's is known, so that the session counts as running (and is not
+ * resumed twice) while it starts, and no longer if this process dies on the way.
+ */
 export function processRecordFor(services: Services, tmux?: TmuxStart): ProcessRecord | null {
-  if (tmux) return null;
-  const launcher = handOffAvailable(services.env) ? launcherIdentity(services.env) : undefined;
-  return launcher ? { ...launcher, startedAt: services.now().toISOString() } : null;
+  const identity = tmux
+    ? identify(process.pid)
+    : handOffAvailable(services.env)
+      ? launcherIdentity(services.env)
+      : undefined;
+  return identity ? { ...identity, startedAt: services.now().toISOString() } : null;
+}
+
+/** The record's note of where the launch runs Claude. */
+export function tmuxRecordFor(tmux: TmuxStart | undefined): { socket: string } | undefined {
+  return tmux ? { socket: tmux.tmux.socket } : undefined;
 }
 
 export interface NewOptions {
@@ -202,6 +214,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
     base: base.dir,
     claude: { path: context.claude, version: context.claudeVersion },
     process: processRecordFor(services, tmux),
+    tmux: tmuxRecordFor(tmux),
     launches: 1,
     lastLaunchAt: now,
   };

@@ -13,6 +13,7 @@ async function readStdin(): Promise<string> {
 export function registerTmuxCommands(program: Command, services: Services, run: Run): void {
   program
     .command('attach')
+    .summary('attach this terminal to a session in tmux (C-b d detaches)')
     .description(
       'Attach this terminal to a session in tmux (detach with the usual tmux key, C-b d); a session whose Claude has ended is resumed in tmux first.',
     )
@@ -27,6 +28,7 @@ export function registerTmuxCommands(program: Command, services: Services, run: 
 
   program
     .command('kill')
+    .summary('end a running session cleanly')
     .description('End a running session cleanly: SIGTERM to Claude, SIGKILL only after a grace time.')
     .argument('<session>', 'id, unique id prefix, or name')
     .option('--grace <time>', 'how long Claude gets to end before SIGKILL, in seconds or e.g. 1m', '10')
@@ -44,6 +46,7 @@ export function registerTmuxCommands(program: Command, services: Services, run: 
 
   program
     .command('send')
+    .summary('type a prompt into a session in tmux and submit it')
     .description(
       'Type a prompt into a session running in tmux and submit it, for scripts; returns once Claude has taken it.',
     )
@@ -72,6 +75,7 @@ export function registerTmuxCommands(program: Command, services: Services, run: 
 
   program
     .command('wait')
+    .summary('block until a session is idle or waiting, for scripts')
     .description(
       "Block until a session's Claude is idle (its turn is done) or waiting (for permission or input).",
     )

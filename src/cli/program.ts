@@ -113,8 +113,9 @@ export function build(argv: string[], services: Services, run: Run): Command {
   program
     .command('list')
     .alias('ls')
+    .summary('sessions with their live state (working, waiting, idle) and where they run')
     .description(
-      'List sessions: id, name, state (running / exited / empty / broken), activity, memory, disk.',
+      'List sessions: id, name, state (working / waiting / idle while running; exited / empty / broken), where (terminal or tmux), activity, memory, disk.',
     )
     .option('--json', 'print a JSON array for scripts')
     .option('-w, --watch', 'redraw the table live until interrupted')

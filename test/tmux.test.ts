@@ -143,6 +143,19 @@ describe('new --detach', () => {
     expect(history).toContain('"display":"first[201~ line"');
   });
 
+  it('sees a dialog that fires no hook on the screen: a stale working becomes waiting', async () => {
+    await started('silent');
+    expect((await cs(['send', 'silent', 'SILENT-DIALOG now'])).code).toBe(0);
+    // The hooks said working and nothing since; after a few seconds the screen is looked at.
+    expect(JSON.parse((await cs(['list', '--json'])).stdout)[0].activity).toBe('working');
+    const waited = await cs(['wait', 'silent', '--until', 'waiting', '--timeout', '20']);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(JSON.parse((await cs(['list', '--json'])).stdout)[0].activity).toBe('waiting');
+    const busy = await cs(['send', 'silent', 'hello']);
+    expect(busy.code).toBe(75);
+    expect(busy.stderr).toContain('is waiting for an answer');
+  });
+
   it('notifies when a detached session starts waiting, once, with the configured command', async () => {
     const notes = join(sandbox.dir, 'notes');
     const config = join(sandbox.dir, 'config.json');

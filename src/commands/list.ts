@@ -2,11 +2,11 @@ import { audit } from '../audit/audit.js';
 import { UserError } from '../cli/errors.js';
 import { formatAge, formatBytes, printable, table, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
-import { readActivity } from '../session/activity.js';
 import { locksDir } from '../session/layout.js';
 import { findLegacySessions } from '../session/legacy.js';
 import { type SessionView, viewSession } from '../session/state.js';
 import { readSession, readSessions } from '../session/store.js';
+import { liveActivity } from '../session/tmux-session.js';
 import { measureUsage } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
 import { tryAcquireLock } from '../system/lock.js';
@@ -20,6 +20,7 @@ export interface ListOptions {
 export function collectSessions(services: Services): SessionView[] {
   const settings = services.settings();
   const clients = attachedCounter(services);
+  const tmuxBinary = findTmux(services.env);
   return readSessions(settings.root)
     .map((found) => {
       const alive = found.record?.process ? isAlive(found.record.process) : false;
@@ -29,7 +30,9 @@ export function collectSessions(services: Services): SessionView[] {
       const rss = alive && found.record?.process ? residentBytes(found.record.process.pid) : undefined;
       const live = alive
         ? {
-            activity: readActivity(found.paths.dir),
+            activity: found.record
+              ? liveActivity(services, found.paths.dir, found.record, tmuxBinary)
+              : undefined,
             attached: found.record?.tmux ? clients(found.record.tmux.socket, found.id) : undefined,
           }
         : {};

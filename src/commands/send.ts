@@ -1,7 +1,7 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { readActivity } from '../session/activity.js';
-import { liveInTmux } from '../session/tmux-session.js';
+import { liveActivity, liveInTmux } from '../session/tmux-session.js';
 import { isAlive } from '../system/proc.js';
 import { pasteText, pressEnter } from '../system/tmux.js';
 
@@ -40,7 +40,7 @@ export async function send(services: Services, options: SendOptions): Promise<nu
   const process_ = record.process;
   if (!process_) throw new UserError(`session ${label} is not running`);
   const dir = session.found.paths.dir;
-  let state = readActivity(dir);
+  let state = liveActivity(services, dir, record, tmux.binary);
   const readyBy = Date.now() + READY_TIMEOUT_MS;
   while (!state && Date.now() < readyBy && isAlive(process_)) {
     await sleep(50);

@@ -1,9 +1,10 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
-import { type Activity, isActivity, readActivity } from '../session/activity.js';
+import { type Activity, isActivity } from '../session/activity.js';
 import { readSession } from '../session/store.js';
-import { locate } from '../session/tmux-session.js';
+import { liveActivity, locate } from '../session/tmux-session.js';
 import { isAlive } from '../system/proc.js';
+import { findTmux } from '../system/tmux.js';
 
 export interface WaitOptions {
   query: string;
@@ -25,13 +26,18 @@ export async function wait(services: Services, options: WaitOptions): Promise<nu
     throw new UserError(`--until ${JSON.stringify(until)}: use idle, waiting or working`, 2);
   const { found, label } = locate(services, options.query);
   const { root } = services.settings();
+  const tmuxBinary = findTmux(services.env);
+  let lastLook = 0;
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   for (;;) {
     const record = readSession(root, found.id).record;
     if (!record?.process || !isAlive(record.process)) {
       throw new UserError(`session ${label} is not running (it ended before it was ${until})`);
     }
-    const state = readActivity(found.paths.dir);
+    // The screen is looked at once a second at most (a tmux call), not at every poll.
+    const look = Date.now() - lastLook >= 1000;
+    if (look) lastLook = Date.now();
+    const state = liveActivity(services, found.paths.dir, record, look ? tmuxBinary : undefined);
     if (state?.activity === until) {
       report(services, options, found.id, state.activity, state.since);
       return 0;

@@ -1,7 +1,8 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { isAlive } from '../system/proc.js';
-import { openTmux, type Tmux } from '../system/tmux.js';
+import { capturePane, openTmux, type Tmux } from '../system/tmux.js';
+import { type ActivityState, observedActivity, readActivity } from './activity.js';
 import { findSession } from './find.js';
 import { sessionLabel, shortId } from './layout.js';
 import type { SessionRecord } from './record.js';
@@ -55,4 +56,25 @@ export function liveInTmux(services: Services, query: string): Located & { tmux:
     );
   }
   return { ...located, tmux: tmuxOf(services, record) };
+}
+
+/** The live state of a running session: its hooks', checked against its pane when it may be stale. */
+export function liveActivity(
+  services: Services,
+  sessionDir: string,
+  record: SessionRecord,
+  tmuxBinary: string | undefined,
+): ActivityState | undefined {
+  const socket = record.tmux?.socket;
+  const capture =
+    socket && tmuxBinary
+      ? () => {
+          try {
+            return capturePane({ binary: tmuxBinary, socket, env: services.env }, record.id);
+          } catch {
+            return undefined;
+          }
+        }
+      : undefined;
+  return observedActivity(readActivity(sessionDir), services.now().getTime(), capture);
 }

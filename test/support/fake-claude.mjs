@@ -170,6 +170,13 @@ async function interactive() {
       asking = true;
       continue;
     }
+    if (line.includes('SILENT-DIALOG')) {
+      // Like auto mode's gateway dialog in Claude Code 2.1.332: a question that fires no hook at all.
+      say('Auto mode cannot check actions in this session');
+      say('Enter to stay in auto mode · Esc to cancel');
+      asking = true;
+      continue;
+    }
     say(`you said: ${line}`);
     await new Promise((done) => setTimeout(done, replyMs));
     say(`FAKE-ANSWER: ${line}`);

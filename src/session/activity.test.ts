@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { observedActivity, screenAwaitsAnswer } from './activity.js';
+
+const PERMISSION = ` Do you want to proceed?
+ ❯ 1. Yes
+   2. No
+ Esc to cancel · Tab to amend
+`;
+const AUTO_MODE = `  To get the check back, ask whoever runs your gateway to pass it through
+  Enter to stay in auto mode · shift+Tab to leave for accept edits mode and
+  stop · Esc to cancel
+
+`;
+const WORKING = `✶ Schlepping… (esc to interrupt)
+────────────
+❯
+────────────
+  ⏸ manual mode on · esc to interrupt`;
+const OLD_DIALOG_SCROLLED_UP = `${PERMISSION}\n● FAKE-REPLY-OK\n\n❯\n──────\n  ⏸ manual mode on`;
+
+describe('screenAwaitsAnswer', () => {
+  it.each([
+    ['a permission prompt', PERMISSION, true],
+    ["auto mode's gateway dialog", AUTO_MODE, true],
+    ['Claude working', WORKING, false],
+    ['a dialog answered long ago, further up', OLD_DIALOG_SCROLLED_UP, false],
+    ['an empty screen', '', false],
+  ])('%s: %s', (_what, screen, expected) => {
+    expect(screenAwaitsAnswer(screen)).toBe(expected);
+  });
+});
+
+describe('observedActivity', () => {
+  const since = new Date(10_000);
+  const working = { activity: 'working' as const, since };
+  it.each([
+    ['fresh working: the screen is not read', working, 11_000, PERMISSION, working, 0],
+    [
+      'stale working with a dialog on screen: waiting',
+      working,
+      20_000,
+      AUTO_MODE,
+      { activity: 'waiting', since },
+      1,
+    ],
+    ['stale working, working on screen', working, 20_000, WORKING, working, 1],
+    ['stale working, the pane cannot be read', working, 20_000, undefined, working, 1],
+    [
+      'idle: the screen is not read',
+      { activity: 'idle' as const, since },
+      20_000,
+      PERMISSION,
+      { activity: 'idle', since },
+      0,
+    ],
+  ])('%s', (_what, state, now, screen, expected, reads) => {
+    let count = 0;
+    const capture = () => {
+      count++;
+      return screen;
+    };
+    expect(observedActivity(state, now, capture)).toEqual(expected);
+    expect(count).toBe(reads);
+  });
+
+  it("without tmux (no capture) keeps the hooks' state", () => {
+    expect(observedActivity(working, 99_000, undefined)).toEqual(working);
+  });
+});

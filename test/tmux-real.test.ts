@@ -35,10 +35,14 @@ function reply(request: RecordedRequest) {
 
 beforeAll(async () => {
   claude = await ensureRealClaude();
-  // Prompts with SLOW are answered after a while, so that a test can see the session working.
+  // Prompts with SLOW are answered after a while, so that a test can see the session working; with
+  // STUCK, not before the test has interrupted it.
   api = await startFakeAnthropic({
     reply,
-    delayMs: (request) => (lastUserText(request).includes('SLOW') ? 2_000 : 0),
+    delayMs: (request) => {
+      const text = lastUserText(request);
+      return text.includes('STUCK') ? 60_000 : text.includes('SLOW') ? 2_000 : 0;
+    },
   });
 }, 600_000);
 afterAll(async () => api?.close());
@@ -204,6 +208,43 @@ describe('sessions in tmux with the real Claude Code', () => {
     expect(refused.code).toBe(75);
     expect(refused.stderr).toContain('is waiting for an answer');
     expect((await cs(['wait', 'perm', '--until', 'idle', '--timeout', '1'])).code).toBe(124);
+  }, 120_000);
+
+  it('sees an interrupt (Esc, which fires no hook) as idle, and will not send into the prompt Claude put back', async () => {
+    const started = await cs(['new', '-d', '-n', 'esc', '--json']);
+    const { id } = JSON.parse(started.stdout);
+    await waitFor(() => PROMPT_READY.test(pane(id)));
+    expect((await cs(['send', 'esc', 'STUCK say hi'])).code).toBe(0);
+    expect(await listed('esc')).toMatchObject({ activity: 'working' });
+    await waitFor(() => /esc to interrupt/.test(pane(id)));
+    sandbox.tmux('send-keys', '-t', `=${id}:`, 'Escape');
+
+    const idle = await cs(['wait', 'esc', '--until', 'idle', '--timeout', '30']);
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(await listed('esc')).toMatchObject({ activity: 'idle' });
+    // The hooks' own record still says working: the screen told.
+    expect(readFileSync(join(sandbox.root, 'sessions', id, 'state'), 'utf8')).toBe('working\n');
+
+    // Claude put the interrupted prompt back into its box: sending now would append to it.
+    const refused = await cs(['send', 'esc', 'say hi']);
+    expect(refused.code).toBe(75);
+    expect(refused.stderr).toContain('has unsent text in its prompt box ("STUCK say hi")');
+    sandbox.tmux('send-keys', '-t', `=${id}:`, 'C-u');
+    await waitFor(() => /^❯\s*$/m.test(pane(id).split('\n').slice(-4).join('\n')));
+
+    // The new prompt shows as working from when it was sent, although the state file said working
+    // already (send returns when the hook has written it), then idle with the reply.
+    const interrupted = await listed('esc');
+    const sent = await cs(['send', 'esc', 'SLOW say hi']);
+    expect(sent.code, sent.stderr).toBe(0);
+    const taken = await listed('esc');
+    expect(taken.activity).toBe('working');
+    expect(Date.parse(taken.activitySince as string)).toBeGreaterThan(
+      Date.parse(interrupted.activitySince as string),
+    );
+    expect((await cs(['wait', 'esc', '--until', 'idle', '--timeout', '60'])).code).toBe(0);
+    await waitFor(() => /^● FAKE-REPLY-OK$/m.test(pane(id)));
+    expect(readFileSync(join(sandbox.root, 'sessions', id, 'state'), 'utf8')).toBe('idle\n');
   }, 120_000);
 
   it('when the tmux server is killed, its sessions show as ended and resume', async () => {

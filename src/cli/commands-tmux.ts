@@ -53,7 +53,10 @@ export function registerTmuxCommands(program: Command, services: Services, run: 
     .argument('<session>', 'id, unique id prefix, or name')
     .argument('[text...]', 'the prompt (words are joined with spaces); - or --stdin reads it from stdin')
     .option('--stdin', 'read the prompt from standard input')
-    .option('-f, --force', 'send even while Claude works (it queues the prompt) or waits for an answer')
+    .option(
+      '-f, --force',
+      'send even while Claude works (it queues the prompt), waits for an answer, or has unsent text in its box',
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 taken, 75 the session is busy (working or waiting), 1 other errors.\n\nExamples:\n  claude-session send api "run the tests and fix what fails"\n  git diff | claude-session send api --stdin\n  claude-session send api "summarise" && claude-session wait api --until idle',

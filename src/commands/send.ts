@@ -1,9 +1,10 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { readActivity } from '../session/activity.js';
+import { readScreen } from '../session/screen.js';
 import { liveActivity, liveInTmux } from '../session/tmux-session.js';
 import { isAlive } from '../system/proc.js';
-import { pasteText, pressEnter } from '../system/tmux.js';
+import { capturePane, pasteText, pressEnter, type Tmux } from '../system/tmux.js';
 
 export interface SendOptions {
   query: string;
@@ -57,16 +58,27 @@ export async function send(services: Services, options: SendOptions): Promise<nu
       SEND_BUSY,
     );
   }
+  const typed = state.activity === 'idle' && !options.force ? typedInPane(tmux, record.id) : undefined;
+  if (typed) {
+    throw new UserError(
+      `session ${label} has unsent text in its prompt box (${JSON.stringify(excerpt(typed))}): \`claude-session attach ${handle}\` to send or clear it, or --force to add to it`,
+      SEND_BUSY,
+    );
+  }
+  // What the hooks last wrote: a new prompt rewrites it (see libexec/hook), even when an unreported
+  // interrupt left it `working`.
+  const written = readActivity(dir);
   pasteText(tmux, record.id, text);
   // Claude reads a burst of input as one paste: an Enter in the same burst would be a newline in it.
   await sleep(150);
   pressEnter(tmux, record.id);
   if (state.activity !== 'idle') return 0;
   const acceptBy = Date.now() + ACCEPT_TIMEOUT_MS;
-  const before = state.since.getTime();
   while (Date.now() < acceptBy) {
     const now = readActivity(dir);
-    if (now && (now.activity !== 'idle' || now.since.getTime() !== before)) return 0;
+    if (now && (now.activity !== written?.activity || now.since.getTime() !== written.since.getTime())) {
+      return 0;
+    }
     if (!isAlive(process_)) throw new UserError(`session ${label} ended while the prompt was sent`);
     await sleep(50);
   }
@@ -74,6 +86,20 @@ export async function send(services: Services, options: SendOptions): Promise<nu
     `claude-session: the prompt was typed into session ${label}, but Claude has not reported taking it in 10 s: \`claude-session attach ${handle}\` to look\n`,
   );
   return 1;
+}
+
+/** Text typed into Claude's input box and not sent, if the pane can be read and shows the box. */
+function typedInPane(tmux: Tmux, name: string): string | undefined {
+  try {
+    return readScreen(capturePane(tmux, name, { escapes: true })).typed || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function excerpt(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observedActivity, screenAwaitsAnswer } from './activity.js';
+import { observedActivity } from './activity.js';
 
 const PERMISSION = ` Do you want to proceed?
  ❯ 1. Yes
@@ -11,24 +11,20 @@ const AUTO_MODE = `  To get the check back, ask whoever runs your gateway to pas
   stop · Esc to cancel
 
 `;
-const WORKING = `✶ Schlepping… (esc to interrupt)
+const WORKING = `✶ Schlepping…
 ────────────
 ❯
 ────────────
   ⏸ manual mode on · esc to interrupt`;
-const OLD_DIALOG_SCROLLED_UP = `${PERMISSION}\n● FAKE-REPLY-OK\n\n❯\n──────\n  ⏸ manual mode on`;
-
-describe('screenAwaitsAnswer', () => {
-  it.each([
-    ['a permission prompt', PERMISSION, true],
-    ["auto mode's gateway dialog", AUTO_MODE, true],
-    ['Claude working', WORKING, false],
-    ['a dialog answered long ago, further up', OLD_DIALOG_SCROLLED_UP, false],
-    ['an empty screen', '', false],
-  ])('%s: %s', (_what, screen, expected) => {
-    expect(screenAwaitsAnswer(screen)).toBe(expected);
-  });
-});
+// After Esc: Claude put the prompt back into the box, and no hook fired (Claude Code 2.1.332).
+const INTERRUPTED = `❯ SLOW say hi
+────────────
+❯ SLOW say hi
+────────────
+  ⏸ manual mode on`;
+const NOT_CLAUDE = `$ ls
+README.md
+$ `;
 
 describe('observedActivity', () => {
   const since = new Date(10_000);
@@ -45,6 +41,8 @@ describe('observedActivity', () => {
     ],
     ['stale working, working on screen', working, 20_000, WORKING, working, 1],
     ['stale working, the pane cannot be read', working, 20_000, undefined, working, 1],
+    ['stale working, interrupted: idle', working, 20_000, INTERRUPTED, { activity: 'idle', since }, 1],
+    ['stale working, a screen that is not Claude’s', working, 20_000, NOT_CLAUDE, working, 1],
     [
       'idle: the screen is not read',
       { activity: 'idle' as const, since },

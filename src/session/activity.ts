@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readScreen } from './screen.js';
 
 /**
  * What Claude is doing in a live session, as its hooks last reported (libexec/hook writes
@@ -38,23 +39,14 @@ export function clearActivity(sessionDir: string): void {
   rmSync(activityFile(sessionDir), { force: true });
 }
 
-/**
- * Whether a pane's screen shows one of Claude's dialogs waiting for an answer: they end in a footer
- * with "Esc to cancel" (permission prompts, pickers, and auto mode's "can't check actions" dialog,
- * which fires no hook at all: measured on Claude Code 2.1.332). While working, it says "esc to interrupt".
- */
-export function screenAwaitsAnswer(screen: string): boolean {
-  return screen
-    .trimEnd()
-    .split('\n')
-    .slice(-4)
-    .some((line) => /\bEsc to cancel\b/.test(line));
-}
-
 /** A `working` state this old, in tmux, is checked against the screen (see screenAwaitsAnswer). */
 export const SCREEN_CHECK_AFTER_MS = 3_000;
 
-/** The hooks' state, corrected by the screen when it may be stale; `capture` reads the pane, or fails. */
+/**
+ * The hooks' state, corrected by the screen when it may be stale (see screen.ts): a `working` state
+ * that has not changed for a while is `waiting` when a dialog is on screen, and `idle` when Claude's
+ * prompt shows and nothing says it works (it was interrupted). `capture` reads the pane, or fails.
+ */
 export function observedActivity(
   state: ActivityState | undefined,
   nowMs: number,
@@ -64,7 +56,9 @@ export function observedActivity(
     return state;
   }
   const screen = capture();
-  return screen !== undefined && screenAwaitsAnswer(screen)
-    ? { activity: 'waiting', since: state.since }
-    : state;
+  if (screen === undefined) return state;
+  const reading = readScreen(screen);
+  if (reading.awaitsAnswer) return { activity: 'waiting', since: state.since };
+  if (reading.promptShown && !reading.busy) return { activity: 'idle', since: state.since };
+  return state;
 }

@@ -107,7 +107,7 @@ describe('sessionClaudeSettings', () => {
     const commands = [...text.matchAll(/"command":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`));
     expect(commands.length).toBeGreaterThan(5);
     for (const command of commands)
-      expect(command).toMatch(/^"\$\{CLAUDE_SESSION_HOOK:-true\}" (working|waiting|idle)$/);
+      expect(command).toMatch(/^"\$\{CLAUDE_SESSION_HOOK:-true\}" (working|waiting|idle)( prompt)?$/);
   });
 });
 

@@ -81,10 +81,10 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
 
 type HookState = 'working' | 'waiting' | 'idle';
 
-function hook(state: HookState, matcher?: string): Record<string, unknown> {
+function hook(state: HookState, matcher?: string, mark?: 'prompt'): Record<string, unknown> {
   // A constant command: the hook's path comes from the session's environment, so nothing from data is
   // ever part of a shell string (and without the variable, as in a plain `claude`, it does nothing).
-  const command = `"\${CLAUDE_SESSION_HOOK:-true}" ${state}`;
+  const command = `"\${CLAUDE_SESSION_HOOK:-true}" ${state}${mark ? ` ${mark}` : ''}`;
   return { ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command }] };
 }
 
@@ -94,7 +94,7 @@ function hook(state: HookState, matcher?: string): Record<string, unknown> {
  * fires UserPromptSubmit, then PreToolUse/PostToolUse per tool and Stop when the turn is done; a
  * permission dialog fires PermissionRequest at once and Notification `permission_prompt` seconds later
  * (the only one fired for auto mode's own dialog). An interrupt (Esc) fires nothing: the state stays
- * `working` until the next event.
+ * `working` until the next event (screen.ts reads the pane for it), so a new prompt always rewrites it.
  */
 export function sessionClaudeSettings(): Record<string, unknown> {
   return {
@@ -102,7 +102,7 @@ export function sessionClaudeSettings(): Record<string, unknown> {
     disableDeepLinkRegistration: 'disable',
     hooks: {
       SessionStart: [hook('idle')],
-      UserPromptSubmit: [hook('working')],
+      UserPromptSubmit: [hook('working', undefined, 'prompt')],
       PreToolUse: [hook('working')],
       PostToolUse: [hook('working')],
       PostToolUseFailure: [hook('working')],

@@ -185,8 +185,9 @@ export function pressEnter(tmux: Tmux, name: string): void {
   check(tmux, ['send-keys', '-t', `=${name}:`, 'Enter']);
 }
 
-export function capturePane(tmux: Tmux, name: string): string {
-  return check(tmux, ['capture-pane', '-p', '-t', `=${name}:`]);
+/** The pane's visible screen as text; with `escapes`, with its colours and attributes as SGR sequences. */
+export function capturePane(tmux: Tmux, name: string, options: { escapes?: boolean } = {}): string {
+  return check(tmux, ['capture-pane', '-p', ...(options.escapes ? ['-e'] : []), '-t', `=${name}:`]);
 }
 
 /** argv of a tmux client attaching to (or, inside our own server, switching to) a session. */

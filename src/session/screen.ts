@@ -1,0 +1,113 @@
+/**
+ * What Claude Code's screen in a tmux pane says, where its hooks say nothing (measured on 2.1.332):
+ * a dialog that fires no hook (auto mode's "can't check actions" through a gateway), and an
+ * interruption with Esc, after which no hook fires and the last state stays `working`.
+ *
+ * The reading is conservative: anything it does not recognise as Claude's prompt leaves the hooks'
+ * state alone.
+ */
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what this strips
+const SGR = /\x1b\[[0-9;:]*m/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what this splits on
+const SGR_TOKEN = /(\x1b\[[0-9;:]*m)/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what this reads
+const SGR_PARAMETERS = /^\x1b\[([0-9;:]*)m$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes may come before the mark
+const INPUT_MARK = /^(?:\x1b\[[0-9;:]*m)*❯ ?/;
+/** The rule above and below Claude's input box. */
+const RULE = /^─{10,}\s*$/;
+/** Claude's spinner line while it works: a glyph, a verb, an ellipsis ("✶ Gesticulating… (2s)"). */
+const SPINNER = /^[·✢✳✶✻✽*] \S+…/;
+export interface ScreenReading {
+  /** A dialog waits for an answer: its footer says "Esc to cancel". */
+  awaitsAnswer: boolean;
+  /** Claude works: its footer says "esc to interrupt", or its spinner is on screen. */
+  busy: boolean;
+  /** Claude's input box is at the bottom of the screen. */
+  promptShown: boolean;
+  /** Text typed into the input box and not sent ('' when empty; undefined without a box). */
+  typed: string | undefined;
+}
+
+/** Reads a pane's capture (`capture-pane -p`, with or without `-e` escapes). */
+export function readScreen(capture: string): ScreenReading {
+  const raw = capture.replace(/\s+$/, '').split('\n');
+  const plain = raw.map((line) => line.replace(SGR, ''));
+  const footer = plain.slice(-4);
+  const box = inputBox(plain);
+  return {
+    awaitsAnswer: footer.some((line) => /\bEsc to cancel\b/.test(line)),
+    busy:
+      footer.some((line) => /\besc to interrupt\b/i.test(line)) || plain.some((line) => SPINNER.test(line)),
+    promptShown: box !== undefined,
+    typed: box && typedText(raw.slice(box.top + 1, box.bottom)),
+  };
+}
+
+/** Whether a dialog on screen waits for an answer (see ScreenReading.awaitsAnswer). */
+export function screenAwaitsAnswer(capture: string): boolean {
+  return readScreen(capture).awaitsAnswer;
+}
+
+/** The rules around the input box: the bottom one is among the last lines, the top one above a "❯". */
+function inputBox(plain: string[]): { top: number; bottom: number } | undefined {
+  let bottom = plain.length - 1;
+  while (bottom >= plain.length - 4 && bottom >= 0 && !RULE.test(plain[bottom] ?? '')) bottom--;
+  if (bottom < plain.length - 4 || bottom < 0) return undefined;
+  for (let top = bottom - 1; top >= 0 && top >= bottom - 30; top--) {
+    if (RULE.test(plain[top] ?? '')) {
+      return plain[top + 1]?.startsWith('❯') ? { top, bottom } : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The input box's text without the "❯ ", or '' when nothing in it is drawn as typed text: a
+ * placeholder is grey or dim, and the cursor is drawn in reverse video.
+ */
+function typedText(lines: string[]): string {
+  const text = lines.join('\n').replace(INPUT_MARK, '');
+  let dim = false;
+  let reverse = false;
+  let typed = false;
+  for (const token of text.split(SGR_TOKEN)) {
+    const sgr = SGR_PARAMETERS.exec(token);
+    if (sgr) {
+      ({ dim, reverse } = applySgr(sgr[1] ?? '', dim, reverse));
+    } else if (!dim && !reverse && token.trim() !== '') {
+      typed = true;
+    }
+  }
+  if (!typed) return '';
+  return text
+    .split('\n')
+    .map((line) => line.replace(SGR, '').trimEnd())
+    .join('\n')
+    .trim();
+}
+
+/** Follows an SGR's effect on "drawn dim or grey" and "reverse video". */
+function applySgr(parameters: string, dim: boolean, reverse: boolean): { dim: boolean; reverse: boolean } {
+  const codes = parameters === '' ? ['0'] : parameters.split(/[;:]/);
+  for (let i = 0; i < codes.length; i++) {
+    const code = Number(codes[i]);
+    if (code === 0) [dim, reverse] = [false, false];
+    else if (code === 2 || code === 90) dim = true;
+    else if (code === 22 || code === 39 || (code >= 30 && code <= 37) || (code >= 91 && code <= 97))
+      dim = false;
+    else if (code === 7) reverse = true;
+    else if (code === 27) reverse = false;
+    else if (code === 38 && codes[i + 1] === '5') {
+      const colour = Number(codes[i + 2]);
+      dim = colour === 8 || (colour >= 238 && colour <= 250);
+      i += 2;
+    } else if (code === 38 && codes[i + 1] === '2') {
+      const [r, g, b] = codes.slice(i + 2, i + 5).map(Number);
+      dim = r === g && g === b && (r ?? 0) >= 64 && (r ?? 0) <= 192;
+      i += 4;
+    }
+  }
+  return { dim, reverse };
+}

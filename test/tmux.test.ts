@@ -102,6 +102,19 @@ describe('new --detach', () => {
     }
   });
 
+  it('starts in a directory whose name tmux would read as the end of a command ("x;")', async () => {
+    const odd = join(sandbox.dir, 'odd dir;');
+    mkdirSync(odd);
+    const result = await sandbox.run(['new', '-d', '--json', '-n', 'odd'], {
+      env: interactive,
+      cwd: odd,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const { pid } = JSON.parse(result.stdout);
+    await waitFor(() => sandbox.records().some((record) => record.pid === pid));
+    expect(recordOf(pid).cwd).toBe(odd);
+  });
+
   it('shows in list with its state and where it runs, and sessions are ids in our own tmux server', async () => {
     const { id, pid } = await started('bg');
     const [view] = JSON.parse((await cs(['list', '--json'])).stdout);
@@ -182,6 +195,8 @@ describe('new --detach', () => {
 
 describe('attach', () => {
   it('attaches a terminal with no Node process left, and resumes an ended session in tmux first', async () => {
+    // A user's tmux.conf that ends sessions nobody is attached to does not end ours.
+    writeFileSync(join(sandbox.home, '.tmux.conf'), 'set -g destroy-unattached on\n');
     const { id, pid } = await started('att');
     const terminal = await startTmux({
       cmd: [CLI, 'attach', 'att'],
@@ -190,6 +205,8 @@ describe('attach', () => {
     });
     terminals.push(terminal);
     await terminal.waitFor(/fake-claude ready>/);
+    // The status line names the session, not its id.
+    await terminal.waitFor(/^\[att\] /m);
     const clients = sandbox.tmux('list-clients', '-F', '#{client_pid} #{session_name}').stdout.trim();
     expect(clients).toMatch(new RegExp(`^\\d+ ${id}$`));
     const clientPid = Number(clients.split(' ')[0]);
@@ -201,7 +218,9 @@ describe('attach', () => {
     await terminal.waitFor(/FAKE-ANSWER: typed here/);
     await terminal.keys('C-b', 'd');
     await waitFor(() => sandbox.tmux('list-clients').stdout.trim() === '');
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(isAlive(pid)).toBe(true);
+    expect(sandbox.tmux('has-session', '-t', `=${id}`).code).toBe(0);
 
     expect((await cs(['kill', 'att'])).code).toBe(0);
     const again = await startTmux({

@@ -10,7 +10,7 @@ import { identify, isAlive, type ProcessIdentity } from '../system/proc.js';
 import { attachArgv, hasSession, insideServer, killSession, newSession, type Tmux } from '../system/tmux.js';
 import { readActivity } from './activity.js';
 import { encodePlan, type LaunchPlan, paneLaunchPlan } from './launch.js';
-import { sessionLabel, sessionPaths } from './layout.js';
+import { sessionLabel, sessionPaths, shortId } from './layout.js';
 import { registerLive } from './live.js';
 import type { SessionRecord } from './record.js';
 import { readSession } from './store.js';
@@ -52,6 +52,7 @@ export async function startInTmux(
       command: [launcherPath(), '__pane', planFile],
       ...terminalSize(services),
       serverPrefix: systemdScope(services.env),
+      title: record.name ?? shortId(record.id),
     });
   } catch (error) {
     rmSync(planFile, { force: true });

@@ -125,14 +125,38 @@ export interface NewSession {
   height?: number;
   /** Runs the tmux client through this prefix when it starts the server (e.g. a systemd scope). */
   serverPrefix?: string[];
+  /** Shown at the left of the status line instead of the session's name (an id nobody reads). */
+  title?: string;
 }
 
-/** Starts a detached tmux session running `command` (no shell); returns the pane's process id. */
+/**
+ * Starts a detached tmux session running `command` (no shell); returns the pane's process id. Its options
+ * are set in the same tmux command list: a user's tmux.conf with `destroy-unattached on` would otherwise
+ * end the session before a later command could reach it.
+ */
 export function newSession(tmux: Tmux, options: NewSession): number {
   prepareSocketDir(tmux);
-  const args = ['new-session', '-d', '-P', '-F', '#{pane_pid}', '-s', options.name, '-c', options.cwd];
+  const target = `=${options.name}:`;
+  const args = [
+    'new-session',
+    '-d',
+    '-P',
+    '-F',
+    '#{pane_pid}',
+    '-s',
+    options.name,
+    '-c',
+    literal(options.cwd),
+  ];
   if (options.width && options.height) args.push('-x', String(options.width), '-y', String(options.height));
-  args.push('--', ...options.command);
+  args.push('--', ...options.command.map(literal));
+  args.push(';', 'set-option', '-t', target, 'destroy-unattached', 'off');
+  if (options.title !== undefined) {
+    // '#' would start a tmux format: doubled, it is shown as it is.
+    const title = `[${options.title.replaceAll('#', '##')}] `;
+    args.push(';', 'set-option', '-t', target, 'status-left', literal(title));
+    args.push(';', 'set-option', '-t', target, 'status-left-length', String(title.length));
+  }
   const prefix = options.serverPrefix && !serverRunning(tmux) ? options.serverPrefix : [];
   let out: string;
   if (prefix.length > 0) {
@@ -150,9 +174,15 @@ export function newSession(tmux: Tmux, options: NewSession): number {
   }
   const pid = Number(out.trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`tmux new-session printed no pane pid: ${out}`);
-  // A user's tmux.conf with destroy-unattached would end a session nobody is attached to.
-  runTmux(tmux, ['set-option', '-t', `=${options.name}`, 'destroy-unattached', 'off']);
   return pid;
+}
+
+/**
+ * tmux takes any argument that ends in ";" as the end of a command (a directory named "x;" would cut
+ * new-session short); "\\;" at the end is a literal ";".
+ */
+export function literal(argument: string): string {
+  return argument.endsWith(';') ? `${argument.slice(0, -1)}\\;` : argument;
 }
 
 export function killSession(tmux: Tmux, name: string): boolean {

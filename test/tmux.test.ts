@@ -196,7 +196,10 @@ describe('new --detach', () => {
 describe('attach', () => {
   it('attaches a terminal with no Node process left, and resumes an ended session in tmux first', async () => {
     // A user's tmux.conf that ends sessions nobody is attached to does not end ours.
-    writeFileSync(join(sandbox.home, '.tmux.conf'), 'set -g destroy-unattached on\n');
+    writeFileSync(
+      join(sandbox.home, '.tmux.conf'),
+      'set -g destroy-unattached on\nset -s exit-unattached on\n',
+    );
     const { id, pid } = await started('att');
     const terminal = await startTmux({
       cmd: [CLI, 'attach', 'att'],
@@ -233,6 +236,27 @@ describe('attach', () => {
     const record = sandbox.sessionRecord(id);
     expect(record.process?.pid).not.toBe(pid);
     expect(record.launches).toBe(2);
+  });
+
+  it('when Claude exits, its tmux session ends and the terminal returns, even with remain-on-exit in tmux.conf', async () => {
+    writeFileSync(join(sandbox.home, '.tmux.conf'), 'set -g remain-on-exit on\n');
+    const { id, pid } = await started('bye');
+    const terminal = await startTmux({
+      cmd: [CLI, 'attach', 'bye'],
+      env: sandbox.env(interactive),
+      cwd: sandbox.dir,
+    });
+    terminals.push(terminal);
+    await terminal.waitFor(/fake-claude ready>/);
+    await terminal.send('/exit');
+    await terminal.enter();
+    await waitFor(() => !isAlive(pid));
+    // The terminal's program (the tmux client that attach became) ends with the session.
+    for (let tries = 0; (await terminal.exitStatus()) === null; tries++) {
+      if (tries > 100) throw new Error('the attached terminal did not return');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(sandbox.tmux('has-session', '-t', `=${id}`).code).not.toBe(0);
   });
 
   it('two attaches at once to an ended session: one Claude, both terminals on it', async () => {

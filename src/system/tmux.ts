@@ -131,8 +131,8 @@ export interface NewSession {
 
 /**
  * Starts a detached tmux session running `command` (no shell); returns the pane's process id. Its options
- * are set in the same tmux command list: a user's tmux.conf with `destroy-unattached on` would otherwise
- * end the session before a later command could reach it.
+ * are set in the same tmux command list: a user's tmux.conf with `destroy-unattached on` (or the server's
+ * `exit-unattached on`) would otherwise end it before a later command could reach it.
  */
 export function newSession(tmux: Tmux, options: NewSession): number {
   prepareSocketDir(tmux);
@@ -151,6 +151,9 @@ export function newSession(tmux: Tmux, options: NewSession): number {
   if (options.width && options.height) args.push('-x', String(options.width), '-y', String(options.height));
   args.push('--', ...options.command.map(literal));
   args.push(';', 'set-option', '-t', target, 'destroy-unattached', 'off');
+  args.push(';', 'set-option', '-s', 'exit-unattached', 'off');
+  // With remain-on-exit a dead pane would keep the session, and its terminals, after Claude ends.
+  args.push(';', 'set-option', '-w', '-t', target, 'remain-on-exit', 'off');
   if (options.title !== undefined) {
     // '#' would start a tmux format: doubled, it is shown as it is.
     const title = `[${options.title.replaceAll('#', '##')}] `;

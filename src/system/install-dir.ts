@@ -19,3 +19,8 @@ export function launcherPath(): string {
 export function hookPath(): string {
   return join(packageDir(), 'libexec', 'hook');
 }
+
+/** The Node part's bundle, which bin/claude-session runs. */
+export function cliPath(): string {
+  return join(packageDir(), 'dist', 'cli.cjs');
+}

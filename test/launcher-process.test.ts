@@ -1,0 +1,38 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isLauncher } from '../src/health/probe.js';
+import { REPO, Sandbox, waitFor } from './support/sandbox.js';
+
+// doctor takes a session whose recorded process is still ours starting it for "starting", not for a
+// Claude without its own environment.
+const children: ChildProcess[] = [];
+const sandbox = new Sandbox();
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+afterAll(() => sandbox.cleanup());
+
+function running(command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { env: sandbox.env(), stdio: 'ignore' });
+  children.push(child);
+  return child;
+}
+
+describe('isLauncher', () => {
+  it("knows the Node part by its bundle, however the path to it is spelt (the tmux start's placeholder)", async () => {
+    const cli = running(process.execPath, [
+      join(REPO, 'bin', '..', 'dist', 'cli.cjs'),
+      'list',
+      '--watch',
+      '--interval',
+      '60',
+    ]);
+    const other = running(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)', 'cli.cjs']);
+    await waitFor(() => cli.pid !== undefined && other.pid !== undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isLauncher(cli.pid as number)).toBe(true);
+    expect(cli.exitCode).toBe(null);
+    expect(isLauncher(other.pid as number)).toBe(false);
+  });
+});

@@ -48,6 +48,17 @@ async function started(
   return { id, pid };
 }
 
+/** A terminal (a pane of a separate tmux server) running `claude-session attach NAME`. */
+async function attachTerminal(name: string): Promise<TmuxSession> {
+  const terminal = await startTmux({
+    cmd: [CLI, 'attach', name],
+    env: sandbox.env(interactive),
+    cwd: sandbox.dir,
+  });
+  terminals.push(terminal);
+  return terminal;
+}
+
 function isAlive(pid: number): boolean {
   try {
     return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
@@ -201,12 +212,7 @@ describe('attach', () => {
       'set -g destroy-unattached on\nset -s exit-unattached on\n',
     );
     const { id, pid } = await started('att');
-    const terminal = await startTmux({
-      cmd: [CLI, 'attach', 'att'],
-      env: sandbox.env(interactive),
-      cwd: sandbox.dir,
-    });
-    terminals.push(terminal);
+    const terminal = await attachTerminal('att');
     await terminal.waitFor(/fake-claude ready>/);
     // The status line names the session, not its id.
     await terminal.waitFor(/^\[att\] /m);
@@ -226,12 +232,7 @@ describe('attach', () => {
     expect(sandbox.tmux('has-session', '-t', `=${id}`).code).toBe(0);
 
     expect((await cs(['kill', 'att'])).code).toBe(0);
-    const again = await startTmux({
-      cmd: [CLI, 'attach', 'att'],
-      env: sandbox.env(interactive),
-      cwd: sandbox.dir,
-    });
-    terminals.push(again);
+    const again = await attachTerminal('att');
     await again.waitFor(/fake-claude ready>/);
     const record = sandbox.sessionRecord(id);
     expect(record.process?.pid).not.toBe(pid);
@@ -241,12 +242,7 @@ describe('attach', () => {
   it('when Claude exits, its tmux session ends and the terminal returns, even with remain-on-exit in tmux.conf', async () => {
     writeFileSync(join(sandbox.home, '.tmux.conf'), 'set -g remain-on-exit on\n');
     const { id, pid } = await started('bye');
-    const terminal = await startTmux({
-      cmd: [CLI, 'attach', 'bye'],
-      env: sandbox.env(interactive),
-      cwd: sandbox.dir,
-    });
-    terminals.push(terminal);
+    const terminal = await attachTerminal('bye');
     await terminal.waitFor(/fake-claude ready>/);
     await terminal.send('/exit');
     await terminal.enter();
@@ -262,12 +258,7 @@ describe('attach', () => {
   it('two attaches at once to an ended session: one Claude, both terminals on it', async () => {
     const { id } = await started('both');
     expect((await cs(['kill', 'both'])).code).toBe(0);
-    const env = sandbox.env(interactive);
-    const pair = await Promise.all([
-      startTmux({ cmd: [CLI, 'attach', 'both'], env, cwd: sandbox.dir }),
-      startTmux({ cmd: [CLI, 'attach', 'both'], env, cwd: sandbox.dir }),
-    ]);
-    terminals.push(...pair);
+    const pair = await Promise.all([attachTerminal('both'), attachTerminal('both')]);
     for (const terminal of pair) await terminal.waitFor(/fake-claude ready>/);
     await waitFor(
       () => sandbox.tmux('list-clients', '-F', '#{session_name}').stdout.trim() === `${id}\n${id}`,
@@ -431,12 +422,7 @@ describe('the tmux mode and its neighbours', () => {
   it('inside a session of ours, attach switches the client to the other session', async () => {
     const a = await started('a');
     const b = await started('b');
-    const terminal = await startTmux({
-      cmd: [CLI, 'attach', 'a'],
-      env: sandbox.env(interactive),
-      cwd: sandbox.dir,
-    });
-    terminals.push(terminal);
+    await attachTerminal('a');
     await waitFor(() => sandbox.tmux('list-clients', '-F', '#{session_name}').stdout.trim() === a.id);
     // A window opened in session a runs `claude-session attach b` (as a user would, or a script there).
     sandbox.tmux('new-window', '-t', `=${a.id}:`, '--', CLI, 'attach', 'b');
@@ -446,12 +432,7 @@ describe('the tmux mode and its neighbours', () => {
   it('a session that starts waiting while nobody watches it shows a message to attached terminals', async () => {
     const watched = await started('watched');
     await started('alone');
-    const terminal = await startTmux({
-      cmd: [CLI, 'attach', 'watched'],
-      env: sandbox.env(interactive),
-      cwd: sandbox.dir,
-    });
-    terminals.push(terminal);
+    const terminal = await attachTerminal('watched');
     await waitFor(() => sandbox.tmux('list-clients', '-F', '#{session_name}').stdout.trim() === watched.id);
     expect((await cs(['send', 'alone', 'NEED-PERMISSION'])).code).toBe(0);
     await terminal.waitFor(

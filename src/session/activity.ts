@@ -39,7 +39,7 @@ export function clearActivity(sessionDir: string): void {
   rmSync(activityFile(sessionDir), { force: true });
 }
 
-/** A `working` state this old, in tmux, is checked against the screen (see screenAwaitsAnswer). */
+/** A `working` state this old, in tmux, is checked against the screen (see observedActivity). */
 export const SCREEN_CHECK_AFTER_MS = 3_000;
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readScreen, screenAwaitsAnswer } from './screen.js';
+import { readScreen } from './screen.js';
 
 // Screens of Claude Code 2.1.332 in an 80- and a 40-column tmux pane, as `capture-pane -p [-e]` gives them.
 const RULE = '─'.repeat(80);
@@ -112,7 +112,7 @@ describe('readScreen', () => {
   });
 });
 
-describe('screenAwaitsAnswer', () => {
+describe('readScreen: a dialog waiting for an answer', () => {
   it.each([
     ['a permission prompt', PERMISSION, true],
     ['Claude working', THINKING, false],
@@ -123,6 +123,6 @@ describe('screenAwaitsAnswer', () => {
     ],
     ['an empty screen', '', false],
   ])('%s', (_what, screen, expected) => {
-    expect(screenAwaitsAnswer(screen)).toBe(expected);
+    expect(readScreen(screen).awaitsAnswer).toBe(expected);
   });
 });

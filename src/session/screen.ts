@@ -45,11 +45,6 @@ export function readScreen(capture: string): ScreenReading {
   };
 }
 
-/** Whether a dialog on screen waits for an answer (see ScreenReading.awaitsAnswer). */
-export function screenAwaitsAnswer(capture: string): boolean {
-  return readScreen(capture).awaitsAnswer;
-}
-
 /** The rules around the input box: the bottom one is among the last lines, the top one above a "❯". */
 function inputBox(plain: string[]): { top: number; bottom: number } | undefined {
   let bottom = plain.length - 1;

@@ -100,6 +100,10 @@ describe('readScreen', () => {
     expect(readScreen(box(`❯ ${E}38;5;244mTry "fix lint errors"`)).typed).toBe('');
     expect(readScreen(box(`❯ ${E}38;2;153;153;153mTry "fix lint errors"`)).typed).toBe('');
     expect(readScreen(box(`❯ ${E}38;2;255;255;255mdraft`)).typed).toBe('draft');
+    // A background colour's parameters are not attributes: the 2 of 48;2;… is not "dim".
+    expect(readScreen(box(`❯ ${E}48;2;40;40;40mdraft`)).typed).toBe('draft');
+    expect(readScreen(box(`❯ ${E}48;5;2mdraft`)).typed).toBe('draft');
+    expect(readScreen(box(`❯ ${E}48;5;236;38;5;244mTry "fix lint errors"`)).typed).toBe('');
     expect(readScreen(box(`${E}39m❯ fix the ${E}1mbuild${E}0m${E}7m ${E}0m`)).typed).toBe('fix the build');
     expect(readScreen(`${RULE}\n❯ first line\n  second line\n${RULE}\n  footer`).typed).toBe(
       'first line\n  second line',

@@ -94,15 +94,23 @@ function applySgr(parameters: string, dim: boolean, reverse: boolean): { dim: bo
       dim = false;
     else if (code === 7) reverse = true;
     else if (code === 27) reverse = false;
-    else if (code === 38 && codes[i + 1] === '5') {
-      const colour = Number(codes[i + 2]);
-      dim = colour === 8 || (colour >= 238 && colour <= 250);
-      i += 2;
-    } else if (code === 38 && codes[i + 1] === '2') {
-      const [r, g, b] = codes.slice(i + 2, i + 5).map(Number);
-      dim = r === g && g === b && (r ?? 0) >= 64 && (r ?? 0) <= 192;
-      i += 4;
+    else if (code === 38 || code === 48 || code === 58) {
+      // An extended colour (foreground, background, underline): 5;N or 2;R;G;B. Only a grey
+      // foreground counts as dim; the parameters are never attributes of their own.
+      const extended = codes[i + 1] === '5' ? codes.slice(i + 2, i + 3) : codes.slice(i + 2, i + 5);
+      if (code === 38) dim = isGrey(extended.map(Number));
+      i += 1 + extended.length;
     }
   }
   return { dim, reverse };
+}
+
+/** A 256-colour index or an RGB triple in the greys a placeholder is drawn in. */
+function isGrey(colour: number[]): boolean {
+  if (colour.length === 1) {
+    const [index = -1] = colour;
+    return index === 8 || (index >= 238 && index <= 250);
+  }
+  const [r = -1, g = -1, b = -1] = colour;
+  return r === g && g === b && r >= 64 && r <= 192;
 }

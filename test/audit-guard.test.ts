@@ -45,18 +45,20 @@ const auditEntries = () =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('the audit log', () => {
-  it('records created, resumed and ended (when observed), one JSON line each, and `log` shows them', async () => {
+  it('records created, ended (noticed by the next resume) and resumed, one JSON line each, and `log` shows them', async () => {
     await sandbox.run(['--name', 'a', '--', '-p', 'x']);
+    // Reading commands write nothing, not even what they notice.
+    await sandbox.run(['list']);
+    await sandbox.run(['show', 'a']);
+    expect(auditEntries().map((entry) => entry.action)).toEqual(['protection-changed', 'created']);
     await sandbox.run(['resume', 'a']);
-    await sandbox.run(['list']);
-    await sandbox.run(['list']);
     const entries = auditEntries();
     const [id] = sandbox.sessionIds() as [string];
     expect(entries.map((entry) => [entry.action, entry.session, entry.outcome])).toEqual([
       ['protection-changed', undefined, 'ok'],
       ['created', id, 'ok'],
-      ['resumed', id, 'ok'],
       ['ended', id, 'ok'],
+      ['resumed', id, 'ok'],
     ]);
     for (const entry of entries) {
       expect(entry).toMatchObject({ user: expect.any(String), pid: expect.any(Number) });
@@ -67,7 +69,7 @@ describe('the audit log', () => {
     expect(text.stdout.trim().split('\n')).toHaveLength(4);
     expect(text.stdout).toMatch(new RegExp(`resumed ${id.slice(0, 8)} \\(a\\)  ok`));
     const last = await sandbox.run(['log', '-n', '1', '--json']);
-    expect(JSON.parse(last.stdout)).toMatchObject({ action: 'ended', session: id });
+    expect(JSON.parse(last.stdout)).toMatchObject({ action: 'resumed', session: id });
   });
 
   it('keeps whole lines when many processes write at once, and skips a torn line', async () => {
@@ -85,10 +87,13 @@ describe('the audit log', () => {
 
   it('follows new entries with --follow', async () => {
     await sandbox.run(['--name', 'first', '--', '-p', 'x']);
+    // Its own process group: the launcher shell and the Node part under it are stopped together.
     const follower = spawn(CLI, ['log', '--follow'], {
       env: sandbox.env(),
       stdio: ['ignore', 'pipe', 'ignore'],
+      detached: true,
     });
+    const exited = new Promise((resolve) => follower.once('exit', resolve));
     let out = '';
     follower.stdout.on('data', (chunk) => {
       out += chunk;
@@ -98,7 +103,8 @@ describe('the audit log', () => {
       await sandbox.run(['--name', 'second', '--', '-p', 'x']);
       await waitFor(() => out.includes('(second)'));
     } finally {
-      follower.kill('SIGTERM');
+      process.kill(-(follower.pid as number), 'SIGTERM');
+      await exited;
     }
   });
 });

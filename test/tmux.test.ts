@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -337,6 +338,36 @@ describe('kill', () => {
     expect(hard.code, hard.stderr).toBe(0);
     expect(JSON.parse(hard.stdout)).toMatchObject({ signal: 'SIGKILL after 0.5 s' });
     expect(isAlive(stubborn.pid)).toBe(false);
+  });
+
+  it("signals only the session's own Claude: a record naming another live process gets it refused", async () => {
+    // A terminal session whose record is made to name another process of the user's (a forged or
+    // hand-edited record, or one a pid was reused for): kill must not signal it.
+    const terminal = await cs(['--name', 't', '--', '-p', 'x'], { FAKE_CLAUDE_INTERACTIVE: undefined });
+    expect(terminal.code, terminal.stderr).toBe(0);
+    const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await waitFor(() => existsSync(`/proc/${bystander.pid}/stat`));
+      const id = sandbox.sessionIds()[0] as string;
+      const stat = readFileSync(`/proc/${bystander.pid}/stat`, 'utf8');
+      const startTime = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      const record = sandbox.sessionRecord(id);
+      const forged = {
+        ...record,
+        process: { pid: bystander.pid, startTime, bootId, startedAt: new Date().toISOString() },
+      };
+      writeFileSync(join(sandbox.root, 'sessions', id, 'session.json'), JSON.stringify(forged));
+      const refused = await cs(['kill', 't', '--grace', '0.2']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim()).toMatch(
+        new RegExp(`^claude-session: session "t" \\([0-9a-f]{8}\\): pid ${bystander.pid} is not its Claude .*nothing was signalled`),
+      );
+      expect(isAlive(bystander.pid as number)).toBe(true);
+      expect(bystander.exitCode).toBe(null);
+    } finally {
+      bystander.kill('SIGKILL');
+    }
   });
 });
 

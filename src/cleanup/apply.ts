@@ -5,6 +5,7 @@ import { errorCode } from '../cli/errors.js';
 import { locksDir, sessionPaths, sessionsDir } from '../session/layout.js';
 import { liveDir } from '../session/live.js';
 import { namesDir } from '../session/names.js';
+import type { Panes } from '../session/running.js';
 import { tryAcquireLock, withLock } from '../system/lock.js';
 import { collectOne, liveEntry, lstatQuiet } from './collect.js';
 import { startDeleter } from './deleter.js';
@@ -37,7 +38,8 @@ function deleteThreads(removals: number): number {
  * Removes the planned sessions, safely against a resume starting at the same moment: under each
  * session's lock (which resume holds while it checks and prepares a session; a busy lock means skip),
  * the session is read and judged again, then its dir is renamed out of `sessions/` in one step, so a
- * resume finds the whole session or none. The renamed dirs are deleted meanwhile by fs.rmSync on
+ * resume finds the whole session or none. `panes` must answer afresh (tmuxPanes with `fresh`): a
+ * session may have started in tmux since the plan was made. The renamed dirs are deleted meanwhile by fs.rmSync on
  * worker threads (deleter.ts), which never follows a link: the shared entries, and anything a planted
  * link points to, stay untouched. Outcomes are in the order of `removals`.
  */
@@ -46,13 +48,14 @@ export async function removeSessions(
   removals: readonly Removal[],
   planned: ReadonlyMap<string, CleanupCandidate>,
   rules: CleanupRules,
+  panes: Panes,
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   const deleter = startDeleter(deleteThreads(removals.length));
   try {
     const deleting: Promise<void>[] = [];
     for (const [index, removal] of removals.entries()) {
-      const moved = moveAsideLocked(root, removal, planned.get(removal.id), rules);
+      const moved = moveAsideLocked(root, removal, planned.get(removal.id), rules, panes);
       if ('status' in moved) {
         outcomes[index] = moved;
         continue;
@@ -87,11 +90,12 @@ function moveAsideLocked(
   removal: Removal,
   planned: CleanupCandidate | undefined,
   rules: CleanupRules,
+  panes: Panes,
 ): Outcome | Moved {
   const lock = tryAcquireLock(locksDir(root), `session-${removal.id}`);
   if (!lock) return { status: 'skipped', rule: 'busy', reason: 'being resumed or changed right now' };
   try {
-    return moveAside(root, removal, planned, rules);
+    return moveAside(root, removal, planned, rules, panes);
   } finally {
     lock.release();
   }
@@ -103,13 +107,14 @@ function moveAside(
   removal: Removal,
   planned: CleanupCandidate | undefined,
   rules: CleanupRules,
+  panes: Panes,
 ): Outcome | Moved {
   const dir = sessionPaths(root, removal.id).dir;
   if (!lstatQuiet(dir)) {
     return { status: 'skipped', rule: 'gone', reason: 'already removed' };
   }
   const indexed = liveEntry(root, removal.id);
-  const fresh = collectOne(root, removal.id, indexed, planned);
+  const fresh = collectOne(root, removal.id, indexed, panes, planned);
   const decision = decide(fresh, rules);
   if (!decision.remove) {
     const rule = decision.rule === 'not-ours' ? 'not-ours' : 'changed';
@@ -130,12 +135,17 @@ function moveAside(
 }
 
 /** Empties the temp dir of an ended session that stays, if it is still ended and idle. */
-export function clearTemp(root: string, planned: CleanupCandidate, rules: CleanupRules): number | undefined {
+export function clearTemp(
+  root: string,
+  planned: CleanupCandidate,
+  rules: CleanupRules,
+  panes: Panes,
+): number | undefined {
   const id = planned.id;
   const lock = tryAcquireLock(locksDir(root), `session-${id}`);
   if (!lock) return undefined;
   try {
-    const fresh = collectOne(root, id, liveEntry(root, id), planned);
+    const fresh = collectOne(root, id, liveEntry(root, id), panes, planned);
     if (decide(fresh, rules).remove || !mayClearTemp(fresh, rules)) return undefined;
     const tmp = sessionPaths(root, id).tmpDir;
     if (!lstatQuiet(tmp)?.isDirectory()) return undefined;

@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionPaths } from '../session/layout.js';
 import { liveDir, parseLiveTarget } from '../session/live.js';
+import { type Panes, runningProcess } from '../session/running.js';
 import { readSession, sessionIds } from '../session/store.js';
 import { measureUsage } from '../session/usage.js';
 import { readFileIfExists } from '../system/files.js';
@@ -13,11 +14,11 @@ import { type CleanupCandidate, recordHealth } from './plan.js';
  * run must leave the root as it was: so the live index is read here, not pruned as liveSessionIds does).
  * One no-follow walk per session, as `list` does.
  */
-export function collectCandidates(root: string): CleanupCandidate[] {
+export function collectCandidates(root: string, panes: Panes): CleanupCandidate[] {
   const live = readLiveIndex(root);
   return sessionIds(root)
     .sort()
-    .map((id) => collectOne(root, id, live.get(id)));
+    .map((id) => collectOne(root, id, live.get(id), panes));
 }
 
 /** The live index as it is: id -> the process it names. */
@@ -53,12 +54,15 @@ export function collectOne(
   root: string,
   id: string,
   indexed: ProcessIdentity | undefined,
+  panes: Panes,
   planned?: CleanupCandidate,
 ): CleanupCandidate {
   const found = readSession(root, id);
   const { paths, record } = found;
   const dirStat = lstatQuiet(paths.dir);
-  const recorded = record?.process && isAlive(record.process) ? record.process : undefined;
+  // The recorded process, its pane in our tmux server (a start interrupted before it recorded the
+  // pane), or what the live index names: any of them running keeps the session.
+  const recorded = record ? runningProcess(record, paths.dir, panes) : undefined;
   const running = recorded ?? (indexed && isAlive(indexed) ? indexed : undefined);
   const sizes = planned ?? measure(paths);
   let lastActivityMs = sizes.lastActivityMs;

@@ -1,3 +1,12 @@
+/** Exit statuses with a meaning of their own (sysexits.h where one fits). */
+export const EXIT = {
+  FAILURE: 1,
+  USAGE: 2,
+  SOFTWARE: 70,
+  /** Try again later: busy, starting, at a limit (EX_TEMPFAIL). */
+  TEMPFAIL: 75,
+} as const;
+
 /** An error the user can act on: printed as one line, without a stack, with its exit code. */
 export class UserError extends Error {
   constructor(

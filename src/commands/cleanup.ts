@@ -8,6 +8,7 @@ import { timerEnvironment } from '../cleanup/timer.js';
 import { UserError } from '../cli/errors.js';
 import { formatBytes } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
+import { tmuxPanes } from '../session/running.js';
 import { readline, tty } from '../system/lazy.js';
 import { installedEntry, installTimer, removeTimer } from '../system/scheduler.js';
 
@@ -38,7 +39,7 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
     nowMs: services.now().getTime(),
     onlyEmpty: options.empty,
   };
-  const candidates = collectCandidates(root);
+  const candidates = collectCandidates(root, tmuxPanes(services.env));
   const plan = planCleanup(candidates, rules);
   const leftovers = findLeftovers(root, rules.nowMs);
   const preview: CleanupResult = {
@@ -58,7 +59,8 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
   }
   const result: CleanupResult = { ...preview, dryRun: false, removed: [], kept: [...plan.keep], temp: [] };
   const planned = new Map(candidates.map((candidate) => [candidate.id, candidate]));
-  const outcomes = await removeSessions(root, plan.remove, planned, rules);
+  const fresh = tmuxPanes(services.env, { fresh: true });
+  const outcomes = await removeSessions(root, plan.remove, planned, rules, fresh);
   for (const [index, removal] of plan.remove.entries()) {
     const outcome = outcomes[index] as Outcome;
     if (outcome.status === 'removed') result.removed.push({ ...removal, diskBytes: outcome.freedBytes });
@@ -67,7 +69,7 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
   }
   for (const temp of plan.clearTemp) {
     const candidate = planned.get(temp.id);
-    const bytes = candidate && clearTemp(root, candidate, rules);
+    const bytes = candidate && clearTemp(root, candidate, rules, fresh);
     if (bytes !== undefined) result.temp.push({ ...temp, tempBytes: bytes });
   }
   result.leftovers = removeLeftovers(root, leftovers.ours);

@@ -1,7 +1,9 @@
 import { audit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
+import { EXIT, UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
+import { isLauncher } from '../health/probe.js';
 import { locksDir, sessionPaths } from '../session/layout.js';
+import { isSessionProcess } from '../session/running.js';
 import { readSession } from '../session/store.js';
 import { locate, tmuxOf } from '../session/tmux-session.js';
 import { writeJsonAtomicSync } from '../system/files.js';
@@ -23,11 +25,21 @@ export interface KillOptions {
  */
 export async function kill(services: Services, options: KillOptions): Promise<number> {
   const { root } = services.settings();
-  const { record, label, alive } = locate(services, options.query);
-  if (!alive || !record.process) {
+  const { record, label, running, found } = locate(services, options.query);
+  if (!running) {
     throw new UserError(`session ${label} is not running`);
   }
-  const process_ = record.process;
+  const process_ = running;
+  // A record can name any process (a hand-edited or forged one, a pid reused within the same clock
+  // tick): only a process that is the session's own is signalled (issue 10, item 4).
+  if (!isSessionProcess(process_.pid, record.id, found.paths.dir)) {
+    if (isLauncher(process_.pid)) {
+      throw new UserError(`session ${label} is starting right now: try again in a moment`, EXIT.TEMPFAIL);
+    }
+    throw new UserError(
+      `session ${label}: pid ${process_.pid} is not its Claude (its environment does not name the session): nothing was signalled; \`claude-session doctor\` looks closer`,
+    );
+  }
   let how = 'SIGTERM';
   signal(process_, 'SIGTERM');
   if (!(await ended(process_, options.graceMs))) {

@@ -1,16 +1,13 @@
-import { audit } from '../audit/audit.js';
 import { UserError } from '../cli/errors.js';
 import { formatAge, formatBytes, printable, table, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
-import { locksDir } from '../session/layout.js';
 import { findLegacySessions } from '../session/legacy.js';
+import { runningProcess, tmuxPanes } from '../session/running.js';
 import { type SessionView, viewSession } from '../session/state.js';
-import { readSession, readSessions } from '../session/store.js';
+import { readSessions } from '../session/store.js';
 import { liveActivity } from '../session/tmux-session.js';
 import { measureUsage } from '../session/usage.js';
-import { writeJsonAtomicSync } from '../system/files.js';
-import { tryAcquireLock } from '../system/lock.js';
-import { isAlive, residentBytes } from '../system/proc.js';
+import { residentBytes } from '../system/proc.js';
 import { attachedClients, findTmux } from '../system/tmux.js';
 
 export interface ListOptions {
@@ -21,22 +18,19 @@ export function collectSessions(services: Services): SessionView[] {
   const settings = services.settings();
   const clients = attachedCounter(services);
   const tmuxBinary = findTmux(services.env);
+  const panes = tmuxPanes(services.env);
   return readSessions(settings.root)
     .map((found) => {
-      const alive = found.record?.process ? isAlive(found.record.process) : false;
-      if (found.record?.process && !alive && !found.record.endedObservedAt) {
-        noteEnded(settings.root, found.id, services.now());
-      }
-      const rss = alive && found.record?.process ? residentBytes(found.record.process.pid) : undefined;
-      const live = alive
-        ? {
-            activity: found.record
-              ? liveActivity(services, found.paths.dir, found.record, tmuxBinary)
-              : undefined,
-            attached: found.record?.tmux ? clients(found.record.tmux.socket, found.id) : undefined,
-          }
-        : {};
-      return viewSession(found, measureUsage(found.paths.configDir), alive, rss, live);
+      const running = found.record ? runningProcess(found.record, found.paths.dir, panes) : undefined;
+      const rss = running ? residentBytes(running.pid) : undefined;
+      const live =
+        running && found.record
+          ? {
+              activity: liveActivity(services, found.paths.dir, found.record, tmuxBinary),
+              attached: found.record.tmux ? clients(found.record.tmux.socket, found.id) : undefined,
+            }
+          : {};
+      return viewSession(found, measureUsage(found.paths.configDir), running, rss, live);
     })
     .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.id.localeCompare(b.id));
 }
@@ -147,30 +141,4 @@ export async function watchList(services: Services, options: { intervalMs: numbe
     services.out(SHOW);
   }
   return 0;
-}
-
-/**
- * Records, once, that a session's process was seen ended: an `ended` entry in the audit log and
- * `endedObservedAt` in the record. Under the session's lock, re-read, so a resume that just started a
- * new process is never overwritten; skipped when the lock is busy (the next look will do it).
- */
-function noteEnded(root: string, id: string, now: Date): void {
-  const lock = tryAcquireLock(locksDir(root), `session-${id}`);
-  if (!lock) return;
-  try {
-    const { record, paths } = readSession(root, id);
-    if (!record?.process || record.endedObservedAt || isAlive(record.process)) return;
-    writeJsonAtomicSync(paths.record, { ...record, endedObservedAt: now.toISOString() });
-    audit(root, {
-      action: 'ended',
-      session: id,
-      name: record.name,
-      outcome: 'ok',
-      detail: `pid ${record.process.pid}`,
-    });
-  } catch {
-    // Observation only: a record we cannot update now is noted at the next look.
-  } finally {
-    lock.release();
-  }
 }

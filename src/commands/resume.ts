@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { audit } from '../audit/audit.js';
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { baseOfSession } from '../session/base.js';
@@ -6,9 +7,11 @@ import { launchContext } from '../session/context.js';
 import { findSession } from '../session/find.js';
 import { choosesConversation } from '../session/launch.js';
 import { locksDir, projectSlug, sessionLabel, shortId } from '../session/layout.js';
+import { registerLive, sameProcess } from '../session/live.js';
 import { loginEnvironment } from '../session/login.js';
 import { prepareConfigDir } from '../session/prepare.js';
 import type { SessionRecord } from '../session/record.js';
+import { runningProcess, tmuxPanes } from '../session/running.js';
 import {
   checkGuardRails,
   type LaunchMode,
@@ -23,7 +26,6 @@ import { readSession } from '../session/store.js';
 import { hasTranscriptIn } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
 import { withLockAsync } from '../system/lock.js';
-import { isAlive } from '../system/proc.js';
 
 export interface ResumeOptions {
   query: string;
@@ -52,13 +54,33 @@ export async function resume(services: Services, options: ResumeOptions): Promis
         `session ${shortId(found.id)} is broken (${session.problem}): inspect ${session.paths.record}`,
       );
     }
-    if (record.process && isAlive(record.process)) {
+    const running = runningProcess(record, session.paths.dir, tmuxPanes(services.env));
+    if (running) {
+      if (!record.process || !sameProcess(record.process, running)) {
+        // Claude runs in its tmux session though the record names its starter (see running.ts).
+        writeJsonAtomicSync(session.paths.record, {
+          ...record,
+          process: { ...running, startedAt: services.now().toISOString() },
+        });
+        registerLive(settings.root, record.id, running);
+      }
       const where = record.tmux
         ? `\`claude-session attach ${record.name ?? shortId(record.id)}\` shows it`
         : 'use that terminal, or end it first';
       throw new UserError(
-        `session ${sessionLabel(record.id, record.name)} is already running (pid ${record.process.pid}): ${where}`,
+        `session ${sessionLabel(record.id, record.name)} is already running (pid ${running.pid}): ${where}`,
       );
+    }
+    if (record.process && !record.endedObservedAt) {
+      // Its last Claude has ended and nobody said so yet: `list` only reads, so the command that
+      // starts the next one writes it down.
+      audit(settings.root, {
+        action: 'ended',
+        session: record.id,
+        name: record.name,
+        outcome: 'ok',
+        detail: `pid ${record.process.pid}`,
+      });
     }
     if (!existsSync(record.cwd)) {
       throw new UserError(

@@ -3,10 +3,10 @@ import { formatAge, tildify } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
 import { locksDir, versionCacheFile } from '../session/layout.js';
 import { ensureRoot } from '../session/prepare.js';
+import { runningProcess, tmuxPanes } from '../session/running.js';
 import { readSessions } from '../session/store.js';
 import { claudeVersion, findClaude } from '../system/claude-binary.js';
 import { acquireLock, tryAcquireLock } from '../system/lock.js';
-import { isAlive } from '../system/proc.js';
 import { readUpdateState } from '../update/state.js';
 import { currentVersion, installedVersions, previousVersion, storeDir, versionDir } from '../update/store.js';
 import {
@@ -161,9 +161,10 @@ export async function versions(services: Services, options: { json: boolean }): 
   const current = currentVersion(root);
   const previous = previousVersion(root);
   const live = new Map<string, number>();
+  const panes = tmuxPanes(services.env);
   for (const session of readSessions(root)) {
     const record = session.record;
-    if (!record?.process || !isAlive(record.process)) continue;
+    if (!record || !runningProcess(record, session.paths.dir, panes)) continue;
     const key = record.claude.version ?? record.claude.path;
     live.set(key, (live.get(key) ?? 0) + 1);
   }

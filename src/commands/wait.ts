@@ -1,9 +1,9 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { type Activity, isActivity } from '../session/activity.js';
+import { runningProcess, tmuxPanes } from '../session/running.js';
 import { readSession } from '../session/store.js';
 import { liveActivity, locate } from '../session/tmux-session.js';
-import { isAlive } from '../system/proc.js';
 import { findTmux } from '../system/tmux.js';
 
 export interface WaitOptions {
@@ -31,7 +31,9 @@ export async function wait(services: Services, options: WaitOptions): Promise<nu
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   for (;;) {
     const record = readSession(root, found.id).record;
-    if (!record?.process || !isAlive(record.process)) {
+    // The record names the pane's process once locate() has repaired it; panes are asked only when the
+    // recorded process has ended.
+    if (!record || !runningProcess(record, found.paths.dir, tmuxPanes(services.env))) {
       throw new UserError(`session ${label} is not running (it ended before it was ${until})`);
     }
     // The screen is looked at once a second at most (a tmux call), not at every poll.

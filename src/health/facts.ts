@@ -5,6 +5,7 @@ import { resolveBase } from '../session/base.js';
 import { tokenFile, versionCacheFile } from '../session/layout.js';
 import { baseCredentialsFile, CREDENTIALS_FILE, chooseLogin, readStoredToken } from '../session/login.js';
 import { isUnlocked, unprotectedEntries } from '../session/protect.js';
+import { tmuxPanes } from '../session/running.js';
 import { readSessions } from '../session/store.js';
 import { askVersion, claudeVersion, findClaude, findExecutable } from '../system/claude-binary.js';
 import { readUpdateState } from '../update/state.js';
@@ -49,7 +50,8 @@ export function gatherFacts(services: Services): HealthFacts {
   const baseConversations = new Map<string, Map<string, string>>();
   for (const dir of bases) baseConversations.set(dir, conversationsIn(dir, true));
   const anyInBase = [...baseConversations.values()].some((ids) => ids.size > 0);
-  const sessions = found.map((session) => gatherSession(session, settings.home, anyInBase));
+  const panes = tmuxPanes(env);
+  const sessions = found.map((session) => gatherSession(session, settings.home, anyInBase, panes));
 
   return {
     nowMs: services.now().getTime(),

@@ -10,9 +10,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { CREDENTIALS_FILE } from '../session/login.js';
+import { type Panes, runningProcess } from '../session/running.js';
 import { SHARED_ENTRIES } from '../session/shared.js';
 import type { FoundSession } from '../session/store.js';
-import { isAlive, processEnvironment } from '../system/proc.js';
+import { processEnvironment } from '../system/proc.js';
 import {
   type LiveFacts,
   type ProcessMarker,
@@ -82,12 +83,13 @@ export function gatherSession(
   found: FoundSession,
   home: string,
   compareConversations: boolean,
+  panes: Panes,
 ): SessionFacts {
   const { paths, record } = found;
   const links: SessionLink[] = record
     ? SHARED_ENTRIES.map(({ name }) => linkFacts(paths.configDir, name, join(record.base, name)))
     : [];
-  const alive = record?.process ? isAlive(record.process) : false;
+  const running = record ? runningProcess(record, paths.dir, panes) : undefined;
   return {
     id: found.id,
     name: record?.name ?? null,
@@ -103,8 +105,8 @@ export function gatherSession(
     credentials: pathFacts(join(paths.configDir, CREDENTIALS_FILE)),
     conversations: compareConversations && record ? [...conversationsIn(paths.configDir, false).keys()] : [],
     live:
-      alive && record?.process
-        ? liveFacts(record.process.pid, Date.parse(record.process.startedAt), [
+      running && record
+        ? liveFacts(running.pid, Date.parse(record.process?.startedAt ?? record.lastLaunchAt), [
             record.base,
             join(home, '.claude'),
           ])

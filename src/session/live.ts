@@ -1,8 +1,12 @@
 import { mkdirSync, readdirSync, readlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeJsonAtomicSync } from '../system/files.js';
+import { tryAcquireLock } from '../system/lock.js';
 import { isAlive, type ProcessIdentity } from '../system/proc.js';
-import { isSessionId } from './layout.js';
+import { isSessionId, locksDir, sessionPaths } from './layout.js';
+import { type Panes, paneProcess } from './running.js';
 import { replaceWithLink } from './shared.js';
+import { readSession } from './store.js';
 
 /**
  * An index of the sessions whose Claude may be running: `<root>/live/<id>` is a link whose target names
@@ -26,8 +30,12 @@ export function parseLiveTarget(target: string): ProcessIdentity | undefined {
     : undefined;
 }
 
-/** Ids of sessions whose recorded process runs now; forgets the others. */
-export function liveSessionIds(root: string): string[] {
+/**
+ * Ids of sessions whose recorded process runs now; forgets the others. An entry whose process has
+ * ended is first checked against the session's tmux session (`panes`): a start in tmux interrupted
+ * before it recorded the pane leaves Claude running there (see running.ts), and it counts.
+ */
+export function liveSessionIds(root: string, panes?: Panes): string[] {
   let names: string[];
   try {
     names = readdirSync(liveDir(root));
@@ -44,12 +52,50 @@ export function liveSessionIds(root: string): string[] {
     } catch {
       continue;
     }
-    if (identity && isAlive(identity)) live.push(id);
-    else {
+    if (identity && isAlive(identity)) {
+      live.push(id);
+      continue;
+    }
+    const record = panes ? readSession(root, id).record : undefined;
+    const pane = record && panes ? paneProcess(record, sessionPaths(root, id).dir, panes) : undefined;
+    if (pane) {
+      live.push(id);
+      try {
+        registerLive(root, id, pane);
+      } catch {}
+    } else {
       try {
         unlinkSync(path);
       } catch {}
     }
   }
   return live;
+}
+
+/**
+ * Makes the record name the process found running the session (its pane's, after a start in tmux was
+ * interrupted before it could record it; see running.ts), under the session's lock. For commands that
+ * change a session's state; reading commands leave the record alone. Skipped when the lock is busy.
+ */
+export function adoptProcess(root: string, id: string, identity: ProcessIdentity, now: Date): void {
+  const lock = tryAcquireLock(locksDir(root), `session-${id}`);
+  if (!lock) return;
+  try {
+    const { record, paths } = readSession(root, id);
+    if (!record || sameProcess(record.process, identity)) return;
+    writeJsonAtomicSync(paths.record, {
+      ...record,
+      process: { ...identity, startedAt: now.toISOString() },
+      endedObservedAt: undefined,
+    });
+    registerLive(root, id, identity);
+  } catch {
+    // A repair only: the next command that finds the session running tries again.
+  } finally {
+    lock.release();
+  }
+}
+
+export function sameProcess(a: ProcessIdentity | null | undefined, b: ProcessIdentity): boolean {
+  return !!a && a.pid === b.pid && a.startTime === b.startTime && a.bootId === b.bootId;
 }

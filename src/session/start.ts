@@ -32,6 +32,7 @@ import { loginEnvironment } from './login.js';
 import { assertNameFree, indexName } from './names.js';
 import { prepareConfigDir } from './prepare.js';
 import { nameProblem, type ProcessRecord, RECORD_SCHEMA, type SessionRecord } from './record.js';
+import { tmuxPanes } from './running.js';
 import { readSession } from './store.js';
 import type { TmuxStart } from './tmux-launch.js';
 
@@ -153,7 +154,7 @@ export function checkGuardRails(services: Services, force: boolean | undefined):
   const memory = hostMemory();
   const derived = defaultLimits(memory);
   const refusal = guardRefusal({
-    live: liveSessionIds(root).length,
+    live: liveSessionIds(root, tmuxPanes(services.env)).length,
     memory,
     limits: {
       maxSessions: limits.maxSessions ?? derived.maxSessions,

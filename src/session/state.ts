@@ -44,11 +44,12 @@ export function sessionState(record: SessionRecord | undefined, alive: boolean, 
 export function viewSession(
   found: FoundSession,
   usage: Usage,
-  alive: boolean,
+  running: { pid: number } | undefined,
   residentBytes: number | undefined,
   live: { activity?: ActivityState; attached?: number } = {},
 ): SessionView {
   const record = found.record;
+  const alive = running !== undefined;
   const state = sessionState(record, alive, usage);
   const lastActivityMs = Math.max(usage.lastActivityMs ?? 0, record ? Date.parse(record.lastLaunchAt) : 0);
   return {
@@ -59,7 +60,7 @@ export function viewSession(
     sessionDir: found.paths.dir,
     configDir: found.paths.configDir,
     cwd: record?.cwd ?? null,
-    pid: alive && record?.process ? record.process.pid : null,
+    pid: running?.pid ?? null,
     residentBytes: alive ? (residentBytes ?? null) : null,
     createdAt: record?.createdAt ?? null,
     lastActivityAt: lastActivityMs > 0 ? new Date(lastActivityMs).toISOString() : null,

@@ -1,11 +1,13 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
-import { isAlive } from '../system/proc.js';
+import type { ProcessIdentity } from '../system/proc.js';
 import { capturePane, openTmux, type Tmux } from '../system/tmux.js';
 import { type ActivityState, observedActivity, readActivity } from './activity.js';
 import { findSession } from './find.js';
 import { sessionLabel, shortId } from './layout.js';
+import { adoptProcess } from './live.js';
 import type { SessionRecord } from './record.js';
+import { runningProcess, tmuxPanes } from './running.js';
 import { type FoundSession, readSession } from './store.js';
 
 export interface Located {
@@ -15,9 +17,14 @@ export interface Located {
   /** How the user names it in a command. */
   handle: string;
   alive: boolean;
+  /** The process running it now (see running.ts); undefined when it does not run. */
+  running: ProcessIdentity | undefined;
 }
 
-/** A session by id, prefix or name, with a valid record. */
+/**
+ * A session by id, prefix or name, with a valid record, and the process running it. A session found
+ * running in its tmux session while its record names another process gets its record repaired.
+ */
 export function locate(services: Services, query: string): Located {
   const { root } = services.settings();
   const found = readSession(root, findSession(root, query).id);
@@ -26,12 +33,19 @@ export function locate(services: Services, query: string): Located {
     throw new UserError(
       `session ${shortId(found.id)} is broken (${found.problem}): inspect ${found.paths.record}`,
     );
+  let current = record;
+  const running = runningProcess(record, found.paths.dir, tmuxPanes(services.env));
+  if (running && running !== record.process) {
+    adoptProcess(root, record.id, running, services.now());
+    current = { ...record, process: { ...running, startedAt: services.now().toISOString() } };
+  }
   return {
     found,
-    record,
+    record: current,
     label: sessionLabel(record.id, record.name),
     handle: record.name ?? shortId(record.id),
-    alive: record.process !== null && isAlive(record.process),
+    alive: running !== undefined,
+    running,
   };
 }
 

@@ -192,6 +192,25 @@ export function killSession(tmux: Tmux, name: string): boolean {
   return existsSync(tmux.socket) && runTmux(tmux, ['kill-session', '-t', `=${name}`]).code === 0;
 }
 
+/**
+ * The pane processes of every tmux session of a server, by session name (one call for the whole
+ * server); an empty map when no server answers on the socket.
+ */
+export function panesBySession(tmux: Tmux): Map<string, number[]> {
+  const panes = new Map<string, number[]>();
+  if (!existsSync(tmux.socket)) return panes;
+  const result = runTmux(tmux, ['list-panes', '-a', '-F', '#{pane_pid} #{session_name}']);
+  if (result.code !== 0) return panes;
+  for (const line of result.stdout.split('\n')) {
+    const space = line.indexOf(' ');
+    const pid = Number(line.slice(0, space));
+    if (space <= 0 || !Number.isInteger(pid) || pid <= 0) continue;
+    const name = line.slice(space + 1);
+    panes.set(name, [...(panes.get(name) ?? []), pid]);
+  }
+  return panes;
+}
+
 /** Client counts per tmux session name (one call for the whole server). */
 export function attachedClients(tmux: Tmux): Map<string, number> {
   const counts = new Map<string, number>();

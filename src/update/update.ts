@@ -4,11 +4,11 @@ import { audit } from '../audit/audit.js';
 import { UserError } from '../cli/errors.js';
 import type { UpdateSettings } from '../config/config.js';
 import { locksDir } from '../session/layout.js';
+import { runningProcess, tmuxPanes } from '../session/running.js';
 import { readSessions } from '../session/store.js';
 import { askVersion } from '../system/claude-binary.js';
 import { acquireLock } from '../system/lock.js';
 import { globalPaths, installGlobal } from '../system/npm.js';
-import { isAlive } from '../system/proc.js';
 import { fetchDistTags, npmRegistry } from '../system/registry.js';
 import { logUpdate, type UpdateEvent } from './log.js';
 import { NPM_GLOBAL_LOCK, readUpdateState, writeUpdateState } from './state.js';
@@ -77,20 +77,24 @@ export async function checkLatest(context: UpdateContext, installed: string | nu
 }
 
 /** Store versions that live sessions run, which must not be removed. */
-export function liveStoreVersions(root: string): Set<string> {
+export function liveStoreVersions(root: string, env: NodeJS.ProcessEnv): Set<string> {
   const live = new Set<string>();
+  const panes = tmuxPanes(env);
   for (const session of readSessions(root)) {
     const record = session.record;
-    if (!record?.process || !isAlive(record.process)) continue;
+    if (!record || !runningProcess(record, session.paths.dir, panes)) continue;
     const version = versionOfBinary(root, record.claude.path);
     if (version) live.add(version);
   }
   return live;
 }
 
-export function liveSessionCount(root: string): number {
-  return readSessions(root).filter((session) => session.record?.process && isAlive(session.record.process))
-    .length;
+/** Sessions running now (their recorded process, or their pane in our tmux server). */
+export function liveSessionCount(root: string, env: NodeJS.ProcessEnv): number {
+  const panes = tmuxPanes(env, { fresh: true });
+  return readSessions(root).filter(
+    (session) => session.record && runningProcess(session.record, session.paths.dir, panes),
+  ).length;
 }
 
 function log(context: UpdateContext, event: UpdateEvent): void {
@@ -144,7 +148,7 @@ export async function installManaged(context: UpdateContext, version: string): P
     });
     log(context, { action: 'switch', from, to: version, outcome: 'ok' });
   }
-  const live = liveStoreVersions(context.root);
+  const live = liveStoreVersions(context.root, context.env);
   for (const old of removableVersions(context.root, live)) {
     removeVersion(context.root, old);
     log(context, { action: 'remove', from: old, outcome: 'ok', reason: 'not current, previous or in use' });
@@ -181,7 +185,7 @@ export async function rollbackManaged(context: UpdateContext): Promise<string> {
 export async function installNpmGlobal(context: UpdateContext, version: string): Promise<string | undefined> {
   const lock = acquireLock(locksDir(context.root), NPM_GLOBAL_LOCK, 60_000);
   try {
-    const live = liveSessionCount(context.root);
+    const live = liveSessionCount(context.root, context.env);
     const paths = globalPaths(context.env);
     const binary = paths ? join(paths.bin, 'claude') : undefined;
     const from = binary && existsSync(binary) ? (askVersion(binary, context.env) ?? null) : null;

@@ -361,7 +361,9 @@ describe('kill', () => {
       const refused = await cs(['kill', 't', '--grace', '0.2']);
       expect(refused.code).toBe(1);
       expect(refused.stderr.trim()).toMatch(
-        new RegExp(`^claude-session: session "t" \\([0-9a-f]{8}\\): pid ${bystander.pid} is not its Claude .*nothing was signalled`),
+        new RegExp(
+          `^claude-session: session "t" \\([0-9a-f]{8}\\): pid ${bystander.pid} is not its Claude .*nothing was signalled`,
+        ),
       );
       expect(isAlive(bystander.pid as number)).toBe(true);
       expect(bystander.exitCode).toBe(null);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -544,7 +545,9 @@ describe('npm-global mode, a session starting during an install', () => {
     const { globalEnv } = useNpmGlobal();
     expect((await run(['update', '--to', '1.0.0'], globalEnv)).code).toBe(0);
     const install = run(['update', '--to', '1.1.0'], { ...globalEnv, FAKE_CLAUDE_INSTALL_SLEEP_MS: '3000' });
-    await waitFor(() => existsSync(join(sandbox.root, 'locks', 'npm-global-install')));
+    await waitFor(() =>
+      lstatSync(join(sandbox.root, 'locks', 'npm-global-install'), { throwIfNoEntry: false }),
+    );
     const session = await run(['--', '-p', 'during'], globalEnv);
     expect(session.code, session.stderr).toBe(0);
     expect(session.stderr).toContain('waiting for an install of Claude Code to finish');

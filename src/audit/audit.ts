@@ -49,7 +49,8 @@ export function auditLine(entry: AuditEntry, time: Date, who: string, pid: numbe
   return `${JSON.stringify(line)}\n`;
 }
 
-export function audit(root: string, entry: AuditEntry, now = new Date()): void {
+/** Appends an entry; false when it could not be written (a full disk), which never stops the action. */
+export function audit(root: string, entry: AuditEntry, now = new Date()): boolean {
   const path = auditLogPath(root);
   try {
     user ??= userInfo().username;
@@ -57,8 +58,10 @@ export function audit(root: string, entry: AuditEntry, now = new Date()): void {
     if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) >= MAX_AUDIT_BYTES)
       renameSync(path, `${path}.1`);
     appendFileSync(path, auditLine(entry, now, user, process.pid), { mode: 0o600 });
+    return true;
   } catch {
     // An audit trail that cannot be written must not stop the action it records.
+    return false;
   }
 }
 

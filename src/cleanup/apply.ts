@@ -1,6 +1,6 @@
 import { chmodSync, readdirSync, readlinkSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { audit } from '../audit/audit.js';
+import { type AuditEntry, audit } from '../audit/audit.js';
 import { errorCode } from '../cli/errors.js';
 import { locksDir, sessionPaths, sessionsDir } from '../session/layout.js';
 import { liveDir } from '../session/live.js';
@@ -71,6 +71,8 @@ export async function removeSessions(
   } finally {
     await deleter.close();
   }
+  // On a full disk the entries written while moving sessions aside failed; the space is free now.
+  for (const entry of unwritten.splice(0)) audit(root, entry.entry, entry.time);
   return outcomes;
 }
 
@@ -216,6 +218,10 @@ function forgetIndexes(root: string, id: string, name: string | null | undefined
   });
 }
 
+const unwritten: { entry: AuditEntry; time: Date }[] = [];
+
 function auditRemoval(root: string, removal: Removal, outcome: 'ok' | 'failed', detail: string): void {
-  audit(root, { action: 'removed', session: removal.id, name: removal.name, outcome, detail });
+  const entry: AuditEntry = { action: 'removed', session: removal.id, name: removal.name, outcome, detail };
+  const time = new Date();
+  if (!audit(root, entry, time)) unwritten.push({ entry, time });
 }

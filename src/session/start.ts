@@ -9,7 +9,7 @@ import { mkdirPrivate, randomId, writeJsonAtomicSync } from '../system/files.js'
 import { handOff, handOffAvailable, launcherIdentity, runChild } from '../system/handoff.js';
 import { hookPath } from '../system/install-dir.js';
 import { childProcess } from '../system/lazy.js';
-import { acquireLock, withLock } from '../system/lock.js';
+import { acquireLock, isLockHeld, withLock } from '../system/lock.js';
 import { hostMemory } from '../system/memory.js';
 import { identify } from '../system/proc.js';
 import { openTmux } from '../system/tmux.js';
@@ -304,7 +304,7 @@ export async function launch(
  * lock, then looks for live sessions) and a starting session never miss each other.
  */
 async function waitForGlobalInstall(services: Services, root: string): Promise<boolean> {
-  if (!existsSync(join(locksDir(root), NPM_GLOBAL_LOCK))) return false;
+  if (!isLockHeld(locksDir(root), NPM_GLOBAL_LOCK)) return false;
   services.err('claude-session: waiting for an install of Claude Code to finish...\n');
   acquireLock(locksDir(root), NPM_GLOBAL_LOCK, 20 * 60_000).release();
   return true;

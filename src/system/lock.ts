@@ -1,12 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorCode, isUserError, UserError } from '../cli/errors.js';
 import { identify, isAlive, type ProcessIdentity } from './proc.js';
 
 /**
- * A lock between processes of this tool: a directory holding its owner's identity (pid, start time, boot),
- * put in place with one rename so it is never seen without an owner. A lock whose owner is gone (killed,
- * host rebooted) is taken over; a reused pid is not mistaken for the owner.
+ * A lock between processes of this tool: a symbolic link whose target names its owner
+ * (`pid:startTime:bootId`), made with one symlink(2), so it never exists without an owner. A lock
+ * whose owner is gone (killed, host rebooted) is taken over; a reused pid is not mistaken for the owner.
+ * A link and not a file with the owner in it: on a full disk a short link still fits (in the inode,
+ * on ext4 and tmpfs alike) where writing a file does not, and cleanup, which frees the space, needs
+ * the locks (issue 10, item 7).
  */
 export interface Lock {
   release(): void;
@@ -19,88 +22,111 @@ function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-function ownerOf(lockDir: string): ProcessIdentity | undefined {
-  try {
-    return JSON.parse(readFileSync(join(lockDir, 'owner.json'), 'utf8')) as ProcessIdentity;
-  } catch {
-    return undefined;
-  }
+export function ownerTarget(identity: ProcessIdentity): string {
+  return `${identity.pid}:${identity.startTime}:${identity.bootId}`;
 }
 
-function sameOwner(a: ProcessIdentity | undefined, b: ProcessIdentity | undefined): boolean {
-  return (
-    a !== undefined &&
-    b !== undefined &&
-    a.pid === b.pid &&
-    a.startTime === b.startTime &&
-    a.bootId === b.bootId
-  );
+export function parseOwner(target: string): ProcessIdentity | undefined {
+  const match = /^(\d+):(\d+):([0-9a-f-]+)$/.exec(target);
+  return match
+    ? { pid: Number(match[1]), startTime: Number(match[2]), bootId: match[3] as string }
+    : undefined;
+}
+
+/** The owner a lock names; undefined when there is no lock, or it is not one of ours (then: stale). */
+function ownerOf(path: string): { exists: boolean; owner: string | undefined } {
+  try {
+    return { exists: true, owner: readlinkSync(path) };
+  } catch (error) {
+    // EINVAL: not a link (a lock directory of an earlier version, say): no owner to wait for.
+    return { exists: errorCode(error) !== 'ENOENT', owner: undefined };
+  }
 }
 
 function unique(): string {
   return `${process.pid}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** Removes a lock directory whose owner is dead, unless another process replaced it meanwhile. */
-function takeOver(locksDir: string, lockDir: string, dead: ProcessIdentity | undefined): void {
+/**
+ * Removes a lock whose owner is dead, unless another process replaced it meanwhile: it is moved aside
+ * in one rename and looked at there; a live lock moved by mistake is put back with link(2), which never
+ * replaces a lock taken in the meantime.
+ */
+function takeOver(locksDir: string, path: string, dead: string | undefined): void {
   const aside = join(locksDir, `.stale-${unique()}`);
   try {
-    renameSync(lockDir, aside);
+    renameSync(path, aside);
   } catch {
     return;
   }
-  if (dead !== undefined && !sameOwner(ownerOf(aside), dead)) {
-    // We moved a live lock that replaced the stale one: put it back (it cannot be taken meanwhile by
-    // anyone who checks its owner, since it is missing only for this instant).
+  const moved = ownerOf(aside).owner;
+  if (moved !== undefined && moved !== dead && isAliveTarget(moved)) {
     try {
-      renameSync(aside, lockDir);
-      return;
+      linkSync(aside, path);
     } catch {}
   }
-  rmSync(aside, { recursive: true, force: true });
+  removeQuietly(aside);
+}
+
+function isAliveTarget(target: string): boolean {
+  const owner = parseOwner(target);
+  return owner !== undefined && isAlive(owner);
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    // A lock directory of an earlier version of this tool.
+    if (errorCode(error) === 'EISDIR' || errorCode(error) === 'EPERM') {
+      try {
+        rmSync(path, { recursive: true, force: true });
+      } catch {}
+    }
+  }
 }
 
 export function acquireLock(locksDir: string, name: string, timeoutMs = 10_000): Lock {
   mkdirSync(locksDir, { recursive: true, mode: 0o700 });
-  const lockDir = join(locksDir, name);
+  const path = join(locksDir, name);
   myIdentity ??= identify(process.pid);
-  const me = myIdentity;
+  const me = myIdentity ? ownerTarget(myIdentity) : `${process.pid}:0:unknown`;
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
-    const temp = mkdtempSync(join(locksDir, '.new-'));
     try {
-      writeFileSync(join(temp, 'owner.json'), JSON.stringify(me), { mode: 0o600 });
-      renameSync(temp, lockDir);
-      return { release: () => releaseLock(locksDir, lockDir) };
+      symlinkSync(me, path);
+      return { release: () => releaseLock(path, me) };
     } catch (error) {
-      rmSync(temp, { recursive: true, force: true });
-      if (errorCode(error) !== 'ENOTEMPTY' && errorCode(error) !== 'EEXIST') throw error;
+      if (errorCode(error) !== 'EEXIST') throw error;
     }
-    const owner = ownerOf(lockDir);
-    if (owner !== undefined && !isAlive(owner)) {
-      // Its owner crashed or was killed: take it over and try again at once.
-      takeOver(locksDir, lockDir, owner);
+    const { exists, owner } = ownerOf(path);
+    if (!exists) continue;
+    if (owner === undefined || !isAliveTarget(owner)) {
+      // Its owner crashed or was killed (or it is no lock of ours): take it over and try again at once.
+      takeOver(locksDir, path, owner);
       if (attempt < 50) continue;
     }
-    // No owner file for long means a lock left half-removed; it is gone in an instant otherwise.
-    if (owner === undefined && attempt > 20) takeOver(locksDir, lockDir, owner);
     if (Date.now() >= deadline) {
       throw new UserError(
-        `timed out waiting for lock ${lockDir} held by pid ${owner?.pid ?? '?'}: try again, or remove it if that process is stuck`,
+        `timed out waiting for lock ${path} held by pid ${parseOwner(owner ?? '')?.pid ?? '?'}: try again, or remove it if that process is stuck`,
       );
     }
     sleep(Math.min(5 + attempt * 5, 100));
   }
 }
 
-function releaseLock(locksDir: string, lockDir: string): void {
-  const aside = join(locksDir, `.released-${unique()}`);
+/** Removes the lock if it is still ours (a lock taken over after we were thought dead is not). */
+function releaseLock(path: string, me: string): void {
+  if (ownerOf(path).owner !== me) return;
   try {
-    renameSync(lockDir, aside);
-  } catch {
-    return;
-  }
-  rmSync(aside, { recursive: true, force: true });
+    unlinkSync(path);
+  } catch {}
+}
+
+/** Whether a lock is held now by a live owner (without taking it). */
+export function isLockHeld(locksDir: string, name: string): boolean {
+  const { owner } = ownerOf(join(locksDir, name));
+  return owner !== undefined && isAliveTarget(owner);
 }
 
 /** The lock if it is free (or its owner is gone), else undefined at once. */

@@ -4,7 +4,7 @@ import type { SessionPaths } from '../session/layout.js';
 import { liveDir, parseLiveTarget } from '../session/live.js';
 import { type Panes, runningProcess } from '../session/running.js';
 import { readSession, sessionIds } from '../session/store.js';
-import { measureUsage } from '../session/usage.js';
+import { isRealDirectory, measureUsage } from '../session/usage.js';
 import { readFileIfExists } from '../system/files.js';
 import { isAlive, type ProcessIdentity } from '../system/proc.js';
 import { type CleanupCandidate, recordHealth } from './plan.js';
@@ -146,6 +146,7 @@ function pinnedInText(path: string): boolean {
 }
 
 function hasEntries(dir: string): boolean {
+  if (!isRealDirectory(dir)) return false;
   try {
     return readdirSync(dir).length > 0;
   } catch {

@@ -88,6 +88,10 @@ const CONDITIONS: Record<string, string> = {
   EROFS: 'the file system is read-only',
   EACCES: 'permission denied: check the owner and mode of that path',
   EMFILE: 'too many open files: raise `ulimit -n` and try again',
+  ELOOP:
+    'a symbolic link where a file of ours was expected: remove it (nothing of ours is read through a link)',
+  ENOTREG: 'not a regular file where one was expected (a FIFO or a device?): remove it',
+  EFBIG: 'a file far larger than it should be: inspect or remove it',
 };
 
 export function report(error: unknown, services: Services): number {

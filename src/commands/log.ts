@@ -1,9 +1,9 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { type AuditLine, auditLogPath, parseAudit } from '../audit/audit.js';
+import { closeSync, lstatSync, readSync } from 'node:fs';
+import { type AuditLine, auditLogPath, MAX_AUDIT_BYTES, parseAudit } from '../audit/audit.js';
 import { UserError } from '../cli/errors.js';
 import { printable } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
-import { readFileIfExists } from '../system/files.js';
+import { openRegularFile, readFileIfExists } from '../system/files.js';
 
 export interface LogOptions {
   follow: boolean;
@@ -28,7 +28,8 @@ export async function log(services: Services, options: LogOptions): Promise<numb
     for (const entry of entries)
       services.out(`${options.json ? JSON.stringify(entry) : formatAuditLine(entry)}\n`);
   };
-  const text = readFileIfExists(path) ?? '';
+  // At most two rotations' worth: the log moves aside at 4 MiB.
+  const text = readFileIfExists(path, { maxBytes: 4 * MAX_AUDIT_BYTES }) ?? '';
   const entries = parseAudit(text);
   show(options.lines === undefined ? entries : options.lines === 0 ? [] : entries.slice(-options.lines));
   if (!options.json && !options.follow && entries.length === 0)
@@ -38,14 +39,14 @@ export async function log(services: Services, options: LogOptions): Promise<numb
   let partial = '';
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+    const size = lstatSync(path, { throwIfNoEntry: false })?.size ?? 0;
     if (size < offset) {
       offset = 0; // rotated
       partial = '';
     }
     if (size === offset) continue;
-    const buffer = Buffer.alloc(size - offset);
-    const fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(Math.min(size - offset, 4 * MAX_AUDIT_BYTES));
+    const { fd } = openRegularFile(path);
     try {
       readSync(fd, buffer, 0, buffer.length, offset);
     } finally {

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { errorCode, UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { resolveBase } from '../session/base.js';
 import { tokenFile } from '../session/layout.js';
@@ -26,7 +26,7 @@ export async function login(services: Services, options: LoginOptions): Promise<
   ensureRoot(settings);
   let token: string;
   if (options.stdin) {
-    token = readFileSync(0, 'utf8').trim();
+    token = readStdinBounded(64 * 1024).trim();
   } else {
     const claude = findClaude(services.env);
     // A throwaway config dir: setup-token must not touch the base or any session.
@@ -55,6 +55,29 @@ export async function login(services: Services, options: LoginOptions): Promise<
   writeFileAtomicSync(file, `${token}\n`, 0o600);
   services.out(`stored; every session now logs in with it (${file}, mode 0600)\n`);
   return 0;
+}
+
+/** Standard input up to `max` bytes (`login --stdin < /dev/zero` must not fill the memory). */
+function readStdinBounded(max: number): string {
+  const buffer = Buffer.alloc(max + 1);
+  let length = 0;
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(0, buffer, length, buffer.length - length, null);
+    } catch (error) {
+      if (errorCode(error) === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (errorCode(error) === 'EOF') break;
+      throw error;
+    }
+    if (read === 0) break;
+    length += read;
+    if (length > max) throw new UserError('standard input is too long for a token: nothing stored', 2);
+  }
+  return buffer.toString('utf8', 0, length);
 }
 
 export async function logout(services: Services): Promise<number> {

@@ -121,7 +121,7 @@ function sessionMode(value: string | undefined): SessionMode | undefined {
 
 export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir()): Settings {
   const configFile = configFilePath(env, home);
-  const text = readFileIfExists(configFile);
+  const text = readFileIfExists(configFile, { follow: true });
   const config = text === undefined ? {} : parseConfig(text, configFile);
   const explicitRoot = env.CLAUDE_SESSION_ROOT || config.root;
   const root = resolve(expandHome(explicitRoot ?? '~/.claude-sessions', home));

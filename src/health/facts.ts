@@ -48,7 +48,8 @@ export function gatherFacts(services: Services): HealthFacts {
   const bases = new Set<string>();
   for (const session of found) if (session.record) bases.add(session.record.base);
   const baseConversations = new Map<string, Map<string, string>>();
-  for (const dir of bases) baseConversations.set(dir, conversationsIn(dir, true));
+  for (const dir of bases)
+    baseConversations.set(dir, conversationsIn(dir, { withHistory: true, follow: true }));
   const anyInBase = [...baseConversations.values()].some((ids) => ids.size > 0);
   const panes = tmuxPanes(env);
   const sessions = found.map((session) => gatherSession(session, settings.home, anyInBase, panes));

@@ -1,18 +1,10 @@
-import {
-  closeSync,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  readSync,
-} from 'node:fs';
+import { closeSync, lstatSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { CREDENTIALS_FILE } from '../session/login.js';
 import { type Panes, runningProcess } from '../session/running.js';
 import { SHARED_ENTRIES } from '../session/shared.js';
 import type { FoundSession } from '../session/store.js';
+import { openRegularFile, readFileIfExists } from '../system/files.js';
 import { processEnvironment } from '../system/proc.js';
 import {
   type LiveFacts,
@@ -32,11 +24,17 @@ const HISTORY_TAIL_BYTES = 8 * 1024 * 1024;
  * Conversation ids in a config dir: transcript names `projects/<folder>/<id>.jsonl`, and with
  * `withHistory` the `sessionId` of history.jsonl lines. Maps each id to where it was seen.
  */
-export function conversationsIn(configDir: string, withHistory: boolean): Map<string, string> {
+export function conversationsIn(
+  configDir: string,
+  options: { withHistory: boolean; follow: boolean },
+): Map<string, string> {
+  const { withHistory, follow } = options;
   const ids = new Map<string, string>();
   const projects = join(configDir, 'projects');
-  for (const folder of list(projects)) {
-    for (const name of list(join(projects, folder))) {
+  // The base may be reached through a link (a dotfiles checkout); a session's config dir may not.
+  if (list(configDir, follow).length === 0) return ids;
+  for (const folder of list(projects, follow)) {
+    for (const name of list(join(projects, folder), follow)) {
       const id = CONVERSATION.exec(name)?.[1];
       if (id) ids.set(id, join(projects, folder, name));
     }
@@ -51,8 +49,10 @@ export function conversationsIn(configDir: string, withHistory: boolean): Map<st
   return ids;
 }
 
-function list(dir: string): string[] {
+/** A directory's names; with `follow` false none when it is a link (nothing in a session is followed). */
+function list(dir: string, follow = true): string[] {
   try {
+    if (!follow && !lstatSync(dir).isDirectory()) return [];
     return readdirSync(dir);
   } catch {
     return [];
@@ -61,13 +61,16 @@ function list(dir: string): string[] {
 
 function readTail(path: string, bytes: number): string {
   let fd: number;
+  let size: number;
   try {
-    fd = openSync(path, 'r');
+    ({
+      fd,
+      stat: { size },
+    } = openRegularFile(path));
   } catch {
     return '';
   }
   try {
-    const size = fstatSync(fd).size;
     const length = Math.min(size, bytes);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
@@ -103,7 +106,10 @@ export function gatherSession(
     configStat: pathFacts(paths.configDir),
     links,
     credentials: pathFacts(join(paths.configDir, CREDENTIALS_FILE)),
-    conversations: compareConversations && record ? [...conversationsIn(paths.configDir, false).keys()] : [],
+    conversations:
+      compareConversations && record
+        ? [...conversationsIn(paths.configDir, { withHistory: false, follow: false }).keys()]
+        : [],
     live:
       running && record
         ? liveFacts(running.pid, Date.parse(record.process?.startedAt ?? record.lastLaunchAt), [
@@ -163,7 +169,7 @@ function readMarker(path: string): ProcessMarker | undefined {
   }
   let json: { sessionId?: unknown; startedAt?: unknown } = {};
   try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
+    json = JSON.parse(readFileIfExists(path) ?? '{}') as typeof json;
   } catch {}
   const started =
     typeof json.startedAt === 'number'

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../config/config.js';
 import { systemdScope } from '../session/tmux-launch.js';
+import { readFileIfExists } from '../system/files.js';
 import { childProcess } from '../system/lazy.js';
 import { findTmux, installHint, openTmux, runTmux, socketPath, type Tmux } from '../system/tmux.js';
 import type { LogindSettings, LogoutFacts, TmuxFacts, TmuxServerFacts } from './model.js';
@@ -208,7 +209,7 @@ export function hooksFacts(baseDir: string, baseExists: boolean): { settings: st
   let disabled = false;
   if (baseExists) {
     try {
-      const json = JSON.parse(readFileSync(settings, 'utf8')) as unknown;
+      const json = JSON.parse(readFileIfExists(settings, { follow: true }) ?? '{}') as unknown;
       disabled =
         typeof json === 'object' &&
         json !== null &&

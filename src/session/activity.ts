@@ -1,5 +1,6 @@
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularFile } from '../system/files.js';
 import { readScreen } from './screen.js';
 
 /**
@@ -26,9 +27,10 @@ export function isActivity(value: string): value is Activity {
 export function readActivity(sessionDir: string): ActivityState | undefined {
   const file = activityFile(sessionDir);
   try {
-    const value = readFileSync(file, 'utf8').trim();
+    const { text, stat } = readRegularFile(file, { maxBytes: 256 });
+    const value = text.trim();
     if (!isActivity(value)) return undefined;
-    return { activity: value, since: statSync(file).mtime };
+    return { activity: value, since: stat.mtime };
   } catch {
     return undefined;
   }

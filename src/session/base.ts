@@ -21,7 +21,10 @@ export function resolveBase(env: NodeJS.ProcessEnv, home: string): Base {
   if (fromEnv === undefined) {
     base = { dir: join(home, '.claude'), claudeJson: join(home, '.claude.json'), source: 'default' };
   } else {
-    const parentRecord = readFileIfExists(join(dirname(fromEnv), 'session.json'));
+    let parentRecord: string | undefined;
+    try {
+      parentRecord = readFileIfExists(join(dirname(fromEnv), 'session.json'));
+    } catch {}
     if (parentRecord !== undefined) {
       const parentBase = baseOfRecordText(parentRecord);
       base = parentBase

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { openRegularFile } from '../system/files.js';
 import { isSessionId, sessionDir } from './layout.js';
 
 /**
@@ -61,12 +62,16 @@ export function legacyCwd(configDir: string): string | undefined {
 
 function cwdInTranscript(path: string): string | undefined {
   const buffer = Buffer.alloc(256 * 1024);
-  const fd = openSync(path, 'r');
   let length = 0;
   try {
-    length = readSync(fd, buffer, 0, buffer.length, 0);
-  } finally {
-    closeSync(fd);
+    const { fd } = openRegularFile(path);
+    try {
+      length = readSync(fd, buffer, 0, buffer.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
   for (const line of buffer.subarray(0, length).toString('utf8').split('\n')) {
     try {

@@ -1,12 +1,4 @@
-import {
-  existsSync,
-  lstatSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  statSync,
-  unlinkSync,
-} from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errorCode } from '../cli/errors.js';
 import { readFileIfExists, writeFileAtomicSync } from '../system/files.js';
@@ -51,7 +43,7 @@ export function loginEnvironment(strategy: LoginStrategy): Record<string, string
 }
 
 export function readStoredToken(file: string): string | undefined {
-  const text = readFileIfExists(file)?.trim();
+  const text = readFileIfExists(file, { maxBytes: 64 * 1024 })?.trim();
   return text ? text : undefined;
 }
 
@@ -116,7 +108,7 @@ export function healCredentialLinks(root: string, credentials: string): number {
     const path = join(sessionsDir(root), id, 'config', CREDENTIALS_FILE);
     try {
       if (!lstatSync(path, { throwIfNoEntry: false })?.isFile()) continue;
-      const copy = readFileSync(path, 'utf8');
+      const copy = readFileIfExists(path) ?? '';
       if (expiresAt(copy) > expiresAt(readFileIfExists(shared))) writeFileAtomicSync(shared, copy, 0o600);
       replaceWithLink(path, credentials);
       healed++;

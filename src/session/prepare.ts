@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { audit } from '../audit/audit.js';
 import { errorCode, UserError } from '../cli/errors.js';
@@ -57,15 +57,27 @@ export function prepareConfigDir(paths: SessionPaths, base: Base, login: LoginSt
   applyLogin(paths.configDir, login);
   const claudeJson = join(paths.configDir, '.claude.json');
   if (!hasValidJson(claudeJson)) {
-    writeJsonAtomicSync(claudeJson, seedClaudeJson(parseBaseClaudeJson(readFileIfExists(base.claudeJson))));
+    writeJsonAtomicSync(claudeJson, seedClaudeJson(parseBaseClaudeJson(readBaseClaudeJson(base))));
   }
   writeJsonAtomicSync(paths.claudeSettings, sessionClaudeSettings());
   return { notLinked };
 }
 
+/** The base's `.claude.json` (it may be a link, to a dotfiles checkout say); unreadable counts as none. */
+function readBaseClaudeJson(base: Base): string | undefined {
+  try {
+    return readFileIfExists(base.claudeJson, { follow: true, maxBytes: CLAUDE_JSON_MAX_BYTES });
+  } catch {
+    return undefined;
+  }
+}
+
+/** `.claude.json` keeps per-project history and grows with use: generous, but bounded. */
+const CLAUDE_JSON_MAX_BYTES = 64 * 1024 * 1024;
+
 function hasValidJson(path: string): boolean {
   try {
-    JSON.parse(readFileSync(path, 'utf8'));
+    JSON.parse(readFileIfExists(path, { maxBytes: CLAUDE_JSON_MAX_BYTES }) ?? '');
     return true;
   } catch {
     return false;

@@ -1,11 +1,17 @@
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { audit } from '../audit/audit.js';
 import { errorCode, UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { claudeVersion, findExecutable } from '../system/claude-binary.js';
-import { mkdirPrivate, randomId, writeJsonAtomicSync } from '../system/files.js';
+import {
+  fileProblem,
+  mkdirPrivate,
+  randomId,
+  readRegularFile,
+  writeJsonAtomicSync,
+} from '../system/files.js';
 import { handOff, handOffAvailable, launcherIdentity, runChild } from '../system/handoff.js';
 import { hookPath } from '../system/install-dir.js';
 import { childProcess } from '../system/lazy.js';
@@ -104,12 +110,12 @@ function readUserSettings(source: string, cwd: string): Record<string, unknown> 
   const inline = source.trimStart().startsWith('{');
   let text: string;
   try {
-    text = inline ? source : readFileSync(resolve(cwd, source), 'utf8');
+    text = inline ? source : readRegularFile(resolve(cwd, source), { follow: true }).text;
   } catch (error) {
-    throw new UserError(
-      `--settings ${JSON.stringify(source)}: cannot read it (${errorCode(error) ?? error})`,
-      2,
-    );
+    const code = errorCode(error);
+    const why =
+      code === 'ENOTREG' || code === 'EFBIG' ? fileProblem(error) : `cannot read it (${code ?? error})`;
+    throw new UserError(`--settings ${JSON.stringify(source)}: ${why}`, 2);
   }
   try {
     const value: unknown = JSON.parse(text);

@@ -1,6 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { errorCode, UserError } from '../cli/errors.js';
-import { readFileIfExists } from '../system/files.js';
+import { fileProblem, readFileIfExists } from '../system/files.js';
 import { isSessionId, type SessionPaths, sessionPaths, sessionsDir } from './layout.js';
 import { parseRecord, type SessionRecord } from './record.js';
 
@@ -25,11 +25,15 @@ export function sessionIds(root: string): string[] {
 
 export function readSession(root: string, id: string): FoundSession {
   const paths = sessionPaths(root, id);
+  // Nothing is followed inside the root: a session dir that is a link leads somewhere else.
+  if (lstatSync(paths.dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    return { id, paths, record: undefined, problem: 'the session dir is a symbolic link' };
+  }
   let text: string | undefined;
   try {
     text = readFileIfExists(paths.record);
   } catch (error) {
-    return { id, paths, record: undefined, problem: `session.json cannot be read (${errorCode(error)})` };
+    return { id, paths, record: undefined, problem: `session.json ${fileProblem(error)}` };
   }
   if (text === undefined) return { id, paths, record: undefined, problem: 'session.json is missing' };
   const parsed = parseRecord(text, id);

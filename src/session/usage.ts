@@ -12,8 +12,18 @@ export interface Usage {
 
 export function measureUsage(configDir: string): Usage {
   const usage: Usage = { diskBytes: 0, lastActivityMs: undefined, hasConversation: false };
+  // A config dir (or temp dir) that is itself a link is not walked: it could lead anywhere, / included.
+  if (!isRealDirectory(configDir)) return usage;
   walk(configDir, 0, usage);
   return usage;
+}
+
+export function isRealDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function walk(dir: string, depth: number, usage: Usage): void {
@@ -51,6 +61,7 @@ function isConversation(name: string, depth: number, dir: string): boolean {
 
 /** Whether the session has a conversation in `cwd` that `claude --continue` would pick up. */
 export function hasTranscriptIn(configDir: string, slug: string): boolean {
+  if (!isRealDirectory(configDir)) return false;
   try {
     return readdirSync(join(configDir, 'projects', slug)).some((name) => name.endsWith('.jsonl'));
   } catch {

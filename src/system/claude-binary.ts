@@ -67,7 +67,38 @@ export function askVersion(binary: string, env: NodeJS.ProcessEnv): string | und
   }
 }
 
-type VersionCache = Record<string, { size: number; mtimeMs: number; ino: number; version: string }>;
+type CacheEntry = { size: number; mtimeMs: number; ino: number; version: string };
+type VersionCache = Record<string, CacheEntry>;
+
+/**
+ * The cache as far as it can be trusted: a file that is not one (a link, a FIFO, too large), not JSON,
+ * or entries of the wrong shape (a `null`) count as nothing cached, and are rewritten by the next answer.
+ */
+export function readVersionCache(cacheFile: string): VersionCache {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileIfExists(cacheFile) ?? '{}');
+  } catch {
+    return {};
+  }
+  const cache: VersionCache = {};
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return cache;
+  for (const [path, entry] of Object.entries(json)) {
+    if (isCacheEntry(entry)) cache[path] = entry;
+  }
+  return cache;
+}
+
+function isCacheEntry(value: unknown): value is CacheEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return (
+    typeof entry.size === 'number' &&
+    typeof entry.mtimeMs === 'number' &&
+    typeof entry.ino === 'number' &&
+    typeof entry.version === 'string'
+  );
+}
 
 /**
  * The binary's version, from a cache keyed by its real path, size, mtime and inode, so that only the
@@ -82,10 +113,7 @@ export function claudeVersion(binary: string, cacheFile: string): string | undef
   } catch {
     return undefined;
   }
-  let cache: VersionCache = {};
-  try {
-    cache = JSON.parse(readFileIfExists(cacheFile) ?? '{}') as VersionCache;
-  } catch {}
+  const cache = readVersionCache(cacheFile);
   const hit = cache[real];
   if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs && hit.ino === stat.ino)
     return hit.version;

@@ -1,11 +1,13 @@
 import {
   closeSync,
+  constants,
+  fstatSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readSync,
   renameSync,
   rmSync,
+  type Stats,
   writeFileSync,
 } from 'node:fs';
 import { errorCode } from '../cli/errors.js';
@@ -35,14 +37,89 @@ export function writeJsonAtomicSync(path: string, value: unknown, mode = 0o600):
   writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`, mode);
 }
 
-/** Reads a file, or undefined when it does not exist; other errors are thrown. */
-export function readFileIfExists(path: string): string | undefined {
+export interface ReadOptions {
+  /** Larger files are refused (EFBIG). */
+  maxBytes?: number;
+  /** Follow a link at the path's last component; only for paths outside the root (a config file from a dotfiles checkout, say). */
+  follow?: boolean;
+}
+
+/** What a file we read may be at most, unless a caller says otherwise: ours are a few kB. */
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+
+/** Conditions of a path that make it unreadable for us, as errno-like codes with a phrase each. */
+export const FILE_PROBLEMS: Record<string, string> = {
+  ELOOP: 'is a symbolic link',
+  ENOTREG: 'is not a regular file',
+  EFBIG: 'is too large',
+};
+
+function problem(code: string, path: string, detail = FILE_PROBLEMS[code]): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${path} ${detail}`), { code, path });
+}
+
+/**
+ * Reads a regular file, bounded: opened without blocking (a FIFO never hangs us) and, unless `follow`,
+ * without following a link at its last component (O_NOFOLLOW: ELOOP); anything but a regular file is
+ * ENOTREG, and one larger than `maxBytes` EFBIG, before any of it is read (a link to /dev/zero, a
+ * multi-GB file, issue 10 item 8). The stat is of the file actually read.
+ */
+export function readRegularFile(path: string, options: ReadOptions = {}): { text: string; stat: Stats } {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (options.follow ? 0 : constants.O_NOFOLLOW);
+  const fd = openSync(path, flags);
   try {
-    return readFileSync(path, 'utf8');
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw problem('ENOTREG', path);
+    if (stat.size > maxBytes) throw problem('EFBIG', path, `is larger than ${maxBytes} bytes`);
+    // It may grow while we read: never more than the cap.
+    const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, length);
+      if (read === 0) break;
+      length += read;
+      if (length > maxBytes) throw problem('EFBIG', path, `is larger than ${maxBytes} bytes`);
+      if (length === buffer.length) break;
+    }
+    return { text: buffer.toString('utf8', 0, length), stat };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens a regular file for reading parts of it (a head, a tail), as readRegularFile checks it: never
+ * blocking, not through a link unless `follow`, ENOTREG for anything but a regular file. Close the fd.
+ */
+export function openRegularFile(path: string, follow = false): { fd: number; stat: Stats } {
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (follow ? 0 : constants.O_NOFOLLOW);
+  const fd = openSync(path, flags);
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    closeSync(fd);
+    throw problem('ENOTREG', path);
+  }
+  return { fd, stat };
+}
+
+/** Reads a file (see readRegularFile), or undefined when it does not exist; other problems are thrown. */
+export function readFileIfExists(path: string, options: ReadOptions = {}): string | undefined {
+  try {
+    return readRegularFile(path, options).text;
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
     throw error;
   }
+}
+
+/** The phrase for a file problem's code ("is a symbolic link"), or the code itself. */
+export function fileProblem(error: unknown): string {
+  const { path, message } = error as NodeJS.ErrnoException;
+  if (path && typeof message === 'string' && message.startsWith(`${path} `))
+    return message.slice(path.length + 1);
+  const code = errorCode(error) ?? String(error);
+  return FILE_PROBLEMS[code] ?? `cannot be read (${code})`;
 }
 
 export function mkdirPrivate(path: string): void {

@@ -43,6 +43,11 @@ export interface RunOptions {
   input?: string;
   /** Run the command as this user (see test/support/user.ts) instead of as ourselves. */
   asUser?: { uid: number; gid: number };
+  /**
+   * Kill the command's whole process group (the launcher shell and the Node part under it) after this
+   * long: for tests of things that used to hang, so a regression fails the test and leaves no process.
+   */
+  timeoutMs?: number;
 }
 
 /** A temporary HOME with a base `~/.claude` holding shared tools, and a fake `claude` on PATH. */
@@ -150,6 +155,9 @@ export class Sandbox {
     this.tmux('kill-server');
     const pids = this.sessionIds().flatMap((id) => {
       try {
+        // Tests put FIFOs and links to devices here: read only a regular file.
+        const path = join(this.root, 'sessions', id, 'session.json');
+        if (!lstatSync(path).isFile()) return [];
         const pid = this.sessionRecord(id).process?.pid;
         return pid ? [pid] : [];
       } catch {
@@ -202,8 +210,17 @@ export function runCommand(
       cwd: options.cwd ?? options.env.HOME,
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: options.timeoutMs !== undefined,
       ...(options.asUser ? { uid: options.asUser.uid, gid: options.asUser.gid } : {}),
     });
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            try {
+              process.kill(-(child.pid as number), 'SIGKILL');
+            } catch {}
+          }, options.timeoutMs);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -213,7 +230,10 @@ export function runCommand(
       stderr += chunk;
     });
     child.once('error', reject);
-    child.once('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+    child.once('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
     child.stdin.end(options.input ?? '');
   });
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Result, Sandbox, snapshot } from './support/sandbox.js';
@@ -107,7 +107,7 @@ describe('bad input', () => {
     );
     await expectRefusal(
       () => sandbox.run(['--'], { env: { CLAUDE_SESSION_ROOT: join(sandbox.home, '.claude', 'sessions') } }),
-      /inside ~\/.claude\/sessions, which is Claude Code's own/,
+      /inside ~\/.claude, a Claude config dir/,
     );
     mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
     writeFileSync(
@@ -120,6 +120,41 @@ describe('bad input', () => {
     );
     writeFileSync(join(sandbox.home, '.config', 'claude-sessions', 'config.json'), '{ nope');
     await expectRefusal(() => sandbox.run(['--']), /config file .* is not valid JSON/);
+  });
+
+  it('refuses a root anywhere inside a Claude config dir, even through a link, and a relative root', async () => {
+    const before = readdirSync(sandbox.base).sort();
+    const linked = join(sandbox.dir, 'looks-elsewhere');
+    symlinkSync(sandbox.base, linked);
+    const otherBase = join(sandbox.dir, 'other-base');
+    mkdirSync(otherBase);
+    for (const [root, env] of [
+      [sandbox.base, {}],
+      [join(sandbox.base, 'mine'), {}],
+      [join(linked, 'mine'), {}],
+      [join(otherBase, 'x'), { CLAUDE_CONFIG_DIR: otherBase }],
+    ] as const) {
+      const result = await sandbox.run(['--', '-p', 'x'], { env: { CLAUDE_SESSION_ROOT: root, ...env } });
+      expect(result.code, root).toBe(1);
+      expect(result.stderr.trim()).toMatch(
+        /^claude-session: session root .* is inside .*, a Claude config dir/,
+      );
+    }
+    // Nothing was made there (Claude Code keeps its own files in ~/.claude/sessions).
+    expect(readdirSync(sandbox.base).sort()).toEqual(before);
+    expect(readdirSync(otherBase)).toEqual([]);
+
+    const relative = await sandbox.run(['list'], { env: { CLAUDE_SESSION_ROOT: 'sessions-here' } });
+    expect(relative.code).toBe(2);
+    expect(relative.stderr).toBe(
+      'claude-session: CLAUDE_SESSION_ROOT is "sessions-here", a relative path: give an absolute one or one starting with ~/\n',
+    );
+    mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
+    writeFileSync(join(sandbox.home, '.config', 'claude-sessions', 'config.json'), '{"root": "./mine"}');
+    const fromConfig = await sandbox.run(['--', '-p', 'x']);
+    expect(fromConfig.code).toBe(2);
+    expect(fromConfig.stderr).toMatch(/"root" in .*config.json is "\.\/mine", a relative path/);
+    expect(existsSync(join(sandbox.dir, 'mine'))).toBe(false);
   });
 
   it('moves the base when missing HOME/.claude, with a hint', async () => {

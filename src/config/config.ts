@@ -54,6 +54,8 @@ export interface Settings {
   home: string;
   configFile: string;
   root: string;
+  /** Claude config dirs the root must stay out of: `~/.claude` and `$CLAUDE_CONFIG_DIR` when set. */
+  claudeDirs: string[];
   /** Whether the root came from the user (environment or config file) rather than the default. */
   rootIsExplicit: boolean;
   protectShared: ProtectPolicy;
@@ -124,10 +126,20 @@ export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir(
   const text = readFileIfExists(configFile, { follow: true });
   const config = text === undefined ? {} : parseConfig(text, configFile);
   const explicitRoot = env.CLAUDE_SESSION_ROOT || config.root;
-  const root = resolve(expandHome(explicitRoot ?? '~/.claude-sessions', home));
+  const rootText = expandHome(explicitRoot ?? '~/.claude-sessions', home);
+  // Never from the current directory: the same command run from two places must see the same sessions.
+  if (!isAbsolute(rootText)) {
+    const where = env.CLAUDE_SESSION_ROOT ? 'CLAUDE_SESSION_ROOT' : `"root" in ${configFile}`;
+    throw new UserError(
+      `${where} is ${JSON.stringify(explicitRoot)}, a relative path: give an absolute one or one starting with ~/`,
+      2,
+    );
+  }
+  const root = resolve(rootText);
   return {
     home,
     configFile,
+    claudeDirs: [join(home, '.claude'), ...(env.CLAUDE_CONFIG_DIR ? [resolve(env.CLAUDE_CONFIG_DIR)] : [])],
     root,
     rootIsExplicit: explicitRoot !== undefined,
     protectShared: config.protectShared ?? 'readonly',

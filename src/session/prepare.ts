@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
 import { audit } from '../audit/audit.js';
 import { errorCode, UserError } from '../cli/errors.js';
 import type { Settings } from '../config/config.js';
@@ -15,9 +15,11 @@ import { linkSharedEntries } from './shared.js';
 /** Makes sure the root exists and is writable; only the default root is created on the fly. */
 export function ensureRoot(settings: Settings): void {
   const { root } = settings;
-  if (root.startsWith(join(settings.home, '.claude', 'sessions'))) {
+  const claudeDir = settings.claudeDirs.find((dir) => isWithin(root, dir));
+  if (claudeDir !== undefined) {
+    const shown = claudeDir === join(settings.home, '.claude') ? '~/.claude' : claudeDir;
     throw new UserError(
-      `session root ${root} is inside ~/.claude/sessions, which is Claude Code's own: choose another`,
+      `session root ${root} is inside ${shown}, a Claude config dir whose files sessions share or Claude Code owns: choose another`,
     );
   }
   if (!existsSync(root)) {
@@ -39,6 +41,29 @@ export function ensureRoot(settings: Settings): void {
       `session root ${root} is not writable (${errorCode(error) ?? String(error)}): fix its permissions or set CLAUDE_SESSION_ROOT`,
     );
   }
+}
+
+/** Whether `path` is `dir` or inside it, as written and as the links on the way resolve. */
+function isWithin(path: string, dir: string): boolean {
+  const inside = (a: string, b: string) => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
+  if (inside(path, dir)) return true;
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  // The root may not exist yet: resolve its nearest existing ancestor.
+  let existing = path;
+  let rest = '';
+  while (real(existing) === undefined && dirname(existing) !== existing) {
+    rest = rest ? join(basename(existing), rest) : basename(existing);
+    existing = dirname(existing);
+  }
+  const realPath = join(real(existing) ?? existing, rest);
+  const realDir = real(dir);
+  return realDir !== undefined && inside(realPath, realDir);
 }
 
 export interface PrepareResult {

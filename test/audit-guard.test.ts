@@ -8,6 +8,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, Sandbox, waitFor } from './support/sandbox.js';
@@ -151,7 +152,15 @@ describe('memory cap', () => {
       `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(sandbox.log, 'systemd-run.args')}"\nwhile [ "$1" != "--" ]; do shift; done\nshift\nexec "$@"\n`,
     );
     chmodSync(join(sandbox.bin, 'systemd-run'), 0o755);
-    const result = await sandbox.run(['--memory-max', '600M', '--', '-p', 'x']);
+    // A user manager answers on the runtime dir's systemd/private socket.
+    const runtime = join(sandbox.dir, 'runtime');
+    mkdirSync(join(runtime, 'systemd'), { recursive: true, mode: 0o700 });
+    const manager = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => manager.listen(join(runtime, 'systemd', 'private'), resolve));
+    const result = await sandbox.run(['--memory-max', '600M', '--', '-p', 'x'], {
+      env: { XDG_RUNTIME_DIR: runtime },
+    });
+    manager.close();
     expect(result.code, result.stderr).toBe(0);
     const args = readFileSync(join(sandbox.log, 'systemd-run.args'), 'utf8').trim().split('\n');
     expect(args.slice(0, 7)).toEqual([
@@ -169,7 +178,7 @@ describe('memory cap', () => {
 
     const bad = await sandbox.run(['--memory-max', 'lots', '--', '-p', 'x']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('give a size like 600M or 2G');
+    expect(bad.stderr).toContain('give a size like 600M or 2G, or none');
   });
 
   it('says clearly when systemd user scopes are not there', async () => {
@@ -181,6 +190,8 @@ describe('memory cap', () => {
       env: { PATH: `${sandbox.bin}:${nodeDir}` },
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/a memory cap needs systemd user scopes \(systemd-run\), not found here/);
+    expect(result.stderr).toMatch(
+      /a memory cap needs systemd user scopes, not available here: systemd-run not found/,
+    );
   });
 });

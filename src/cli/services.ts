@@ -8,7 +8,7 @@ export interface Services {
   now: () => Date;
   out: (text: string) => void;
   err: (text: string) => void;
-  isTerminal: (fd: 1 | 2) => boolean;
+  isTerminal: (fd: 0 | 1 | 2) => boolean;
   settings: () => Settings;
 }
 

@@ -1,9 +1,10 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
+import { canAttachHere } from '../session/start.js';
 import { attach as attachClient } from '../session/tmux-launch.js';
 import { locate, tmuxOf } from '../session/tmux-session.js';
 import { isAlive, type ProcessIdentity } from '../system/proc.js';
-import { hasSession } from '../system/tmux.js';
+import { hasSession, openTmux } from '../system/tmux.js';
 import { resume } from './resume.js';
 
 export interface AttachOptions {
@@ -17,6 +18,17 @@ export interface AttachOptions {
  */
 export async function attach(services: Services, options: AttachOptions): Promise<number> {
   const { record, label, alive, found } = locate(services, options.query);
+  if (alive && !record.tmux) {
+    throw new UserError(
+      `session ${label} runs in a terminal (pid ${record.process?.pid}), not in tmux: use that terminal; sessions started with --detach or in tmux mode can be attached`,
+    );
+  }
+  if (!canAttachHere(services, openTmux(services.settings().root, services.env))) {
+    throw new UserError(
+      `attaching needs a terminal, and there is none here: run \`claude-session attach ${options.query}\` in one`,
+      2,
+    );
+  }
   if (!alive) {
     services.err(`claude-session: session ${label} had ended: resuming it in tmux\n`);
     try {
@@ -26,11 +38,6 @@ export async function attach(services: Services, options: AttachOptions): Promis
       if (!locate(services, found.id).alive) throw error;
       return attach(services, { ...options, query: found.id });
     }
-  }
-  if (!record.tmux) {
-    throw new UserError(
-      `session ${label} runs in a terminal (pid ${record.process?.pid}), not in tmux: use that terminal; sessions started with --detach or in tmux mode can be attached`,
-    );
   }
   const tmux = tmuxOf(services, record);
   // A session starting in tmux right now (another attach or start) gets its tmux session in a moment.

@@ -16,6 +16,7 @@ import {
   checkGuardRails,
   type LaunchMode,
   launch,
+  memoryCapFor,
   processRecordFor,
   sessionPlan,
   tmuxRecordFor,
@@ -89,6 +90,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
     }
     checkGuardRails(services, options.force);
     userSettings(options.args, record.cwd);
+    const cap = memoryCapFor(services, undefined);
     const tmux = tmuxStartFor(services, options);
     const base = baseOfSession(record.base, settings.home);
     const context = await launchContext(services, base);
@@ -118,6 +120,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       },
       tmux,
     );
+    plan.argv = [...cap, ...plan.argv];
     return { plan, updated, notices: context.notices, continues, tmux };
   });
   for (const notice of prepared.notices) services.err(`claude-session: ${notice}\n`);

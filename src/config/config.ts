@@ -44,6 +44,7 @@ const ConfigSchema = v.strictObject({
       maxSessions: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
       minAvailableMB: v.optional(v.pipe(v.number(), v.minValue(0))),
       memoryMax: v.optional(v.pipe(v.string(), v.regex(/^\d+[KMG]?$/))),
+      memoryMaxUnavailable: v.optional(v.picklist(['refuse', 'warn'])),
     }),
   ),
 });
@@ -65,7 +66,13 @@ export interface Settings {
   update: UpdateSettings;
   cleanup: { olderThanMs: number; emptyGraceMs: number };
   /** Guard rails; undefined means derived from the host's memory when a session starts. */
-  limits: { maxSessions?: number; minAvailableBytes?: number; memoryMax?: string };
+  limits: {
+    maxSessions?: number;
+    minAvailableBytes?: number;
+    memoryMax?: string;
+    /** With "limits.memoryMax" and no user scopes here: refuse a start, or start without the cap and warn. */
+    memoryMaxUnavailable: 'refuse' | 'warn';
+  };
 }
 
 export const DEFAULT_PACKAGE = '@anthropic-ai/claude-code';
@@ -109,7 +116,7 @@ export function parseConfig(text: string, path: string): ConfigFile {
     const issue = result.issues[0];
     const where = issue ? v.getDotPath(issue) : null;
     throw new UserError(
-      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), mode (${SESSION_MODES.join(' | ')}), notify {command, tmuxMessage}, update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}, cleanup {olderThanDays, emptyGraceHours}, limits {maxSessions, minAvailableMB, memoryMax}`,
+      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), mode (${SESSION_MODES.join(' | ')}), notify {command, tmuxMessage}, update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}, cleanup {olderThanDays, emptyGraceHours}, limits {maxSessions, minAvailableMB, memoryMax, memoryMaxUnavailable (refuse | warn)}`,
     );
   }
   return result.output;
@@ -162,6 +169,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir(
       minAvailableBytes:
         config.limits?.minAvailableMB === undefined ? undefined : config.limits.minAvailableMB * 1024 * 1024,
       memoryMax: config.limits?.memoryMax,
+      memoryMaxUnavailable: config.limits?.memoryMaxUnavailable ?? 'refuse',
     },
   };
 }

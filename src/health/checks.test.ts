@@ -118,6 +118,7 @@ function facts(overrides: Partial<HealthFacts> = {}): HealthFacts {
       userManager: false,
       runtimeDir: '/run/user/1000',
       cgroup: 'v2',
+      whenUnavailable: 'refuse',
       configured: undefined,
     },
     update: {

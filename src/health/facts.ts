@@ -1,13 +1,15 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Services } from '../cli/services.js';
+import type { Settings } from '../config/config.js';
 import { resolveBase } from '../session/base.js';
 import { tokenFile, versionCacheFile } from '../session/layout.js';
 import { baseCredentialsFile, CREDENTIALS_FILE, chooseLogin, readStoredToken } from '../session/login.js';
 import { isUnlocked, unprotectedEntries } from '../session/protect.js';
 import { tmuxPanes } from '../session/running.js';
 import { readSessions } from '../session/store.js';
-import { askVersion, claudeVersion, findClaude, findExecutable } from '../system/claude-binary.js';
+import { askVersion, claudeVersion, findClaude } from '../system/claude-binary.js';
+import { memoryCapSupport } from '../system/memory-cap.js';
 import { readUpdateState } from '../update/state.js';
 import { currentBinary, versionOfBinary } from '../update/store.js';
 import type { HealthFacts, PathFacts } from './model.js';
@@ -88,17 +90,9 @@ export function gatherFacts(services: Services): HealthFacts {
     ),
     logout: logoutFacts(env),
     hooks: hooksFacts(baseDir, baseExists),
-    memoryCap: memoryCapFacts(env, settings.limits.memoryMax),
+    memoryCap: memoryCapFacts(env, settings.limits),
     update: { checks: settings.update.check, ...readUpdateState(root) },
   };
-}
-
-function which(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  try {
-    return findExecutable(name, env);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The binary a new session would get, found the way a launch finds it (see session/context.ts). */
@@ -141,14 +135,14 @@ function claudeFacts(services: Services, rootExists: boolean): HealthFacts['clau
  * Whether `systemd-run --user --scope` can work: the binary, and a user manager to talk to (its private
  * socket under $XDG_RUNTIME_DIR, what systemd-run --user connects to without a D-Bus session bus).
  */
-function memoryCapFacts(env: NodeJS.ProcessEnv, configured: string | undefined): HealthFacts['memoryCap'] {
-  const runtime = env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.() ?? 0}`;
+function memoryCapFacts(env: NodeJS.ProcessEnv, limits: Settings['limits']): HealthFacts['memoryCap'] {
   let cgroup: 'v2' | 'v1' | 'unknown' = 'unknown';
   if (existsSync('/sys/fs/cgroup/cgroup.controllers')) cgroup = 'v2';
   else if (existsSync('/sys/fs/cgroup/memory')) cgroup = 'v1';
-  let userManager = false;
-  try {
-    userManager = statSync(join(runtime, 'systemd', 'private')).isSocket();
-  } catch {}
-  return { systemdRun: which('systemd-run', env), userManager, runtimeDir: runtime, cgroup, configured };
+  return {
+    ...memoryCapSupport(env),
+    cgroup,
+    configured: limits.memoryMax,
+    whenUnavailable: limits.memoryMaxUnavailable,
+  };
 }

@@ -1,4 +1,5 @@
 import { formatAge } from '../cli/format.js';
+import { memoryCapProblem } from '../system/memory-cap.js';
 import type { Finding, HealthFacts } from './model.js';
 
 /** Checks of the host: what sessions can rely on around them (tmux's are in tmux-checks.ts). */
@@ -15,16 +16,24 @@ export function checkMemoryCap(facts: HealthFacts): Finding[] {
       },
     ];
   }
-  const why = cap.systemdRun
-    ? `no systemd user manager (no ${cap.runtimeDir}/systemd/private)`
-    : 'systemd-run not found';
+  const why = memoryCapProblem(cap) as string;
+  if (cap.configured && cap.whenUnavailable === 'warn') {
+    return [
+      {
+        check,
+        status: 'warn',
+        message: `"limits.memoryMax" is ${cap.configured}, but memory caps are not available here: ${why}; sessions start without it ("limits.memoryMaxUnavailable": "warn")`,
+        fix: 'log in through systemd (`loginctl enable-linger $USER`), or remove "limits.memoryMax" from the config file',
+      },
+    ];
+  }
   if (cap.configured) {
     return [
       {
         check,
         status: 'fail',
         message: `"limits.memoryMax" is ${cap.configured}, but memory caps are not available here: ${why}; sessions cannot start`,
-        fix: 'remove "limits.memoryMax" from the config file, or log in through systemd (`loginctl enable-linger $USER`)',
+        fix: 'remove "limits.memoryMax" from the config file, set "limits.memoryMaxUnavailable": "warn", or log in through systemd (`loginctl enable-linger $USER`)',
       },
     ];
   }

@@ -171,6 +171,8 @@ export interface HealthFacts {
     runtimeDir: string;
     cgroup: 'v2' | 'v1' | 'unknown';
     configured: string | undefined;
+    /** "limits.memoryMaxUnavailable": what a start does with the configured cap where none can be set. */
+    whenUnavailable: 'refuse' | 'warn';
   };
   update: UpdateState & { checks: boolean };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../cli/errors.js';
 import { isSessionId, shortId } from './layout.js';
@@ -26,6 +26,16 @@ export function lookupName(root: string, name: string): string | undefined {
 }
 
 export function assertNameFree(root: string, name: string): void {
+  const entry = join(namesDir(root), name);
+  let isLink = true;
+  try {
+    isLink = lstatSync(entry).isSymbolicLink();
+  } catch {}
+  if (!isLink) {
+    throw new UserError(
+      `${entry} is not a name link of ours (something else is there): remove it by hand or choose another name`,
+    );
+  }
   const holder = lookupName(root, name);
   if (holder) {
     throw new UserError(

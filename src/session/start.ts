@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { audit } from '../audit/audit.js';
 import { errorCode, UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
-import { claudeVersion, findExecutable } from '../system/claude-binary.js';
+import { claudeVersion } from '../system/claude-binary.js';
 import {
   fileProblem,
   mkdirPrivate,
@@ -17,8 +17,9 @@ import { hookPath } from '../system/install-dir.js';
 import { childProcess } from '../system/lazy.js';
 import { acquireLock, isLockHeld, withLock } from '../system/lock.js';
 import { hostMemory } from '../system/memory.js';
+import { memoryCapProblem, memoryCapSupport } from '../system/memory-cap.js';
 import { identify } from '../system/proc.js';
-import { openTmux } from '../system/tmux.js';
+import { insideServer, openTmux, prepareSocketDir, type Tmux } from '../system/tmux.js';
 import { NPM_GLOBAL_LOCK } from '../update/state.js';
 import { clearActivity } from './activity.js';
 import { resolveBase } from './base.js';
@@ -83,14 +84,34 @@ export function tmuxStartFor(
   options: { mode?: LaunchMode; noWait?: boolean; json?: boolean },
 ): TmuxStart | undefined {
   const settings = services.settings();
-  const mode = options.mode ?? settings.mode;
+  let mode = options.mode ?? settings.mode;
   if (mode === 'terminal') return undefined;
+  const tmux = openTmux(settings.root, services.env);
+  prepareSocketDir(tmux, settings.root);
+  // Attaching needs this terminal (tmux says "open terminal failed" after the session has started).
+  if (mode === 'tmux' && !canAttachHere(services, tmux)) {
+    if (options.mode === 'tmux') {
+      throw new UserError(
+        'attaching needs a terminal, and there is none here: start with -d to run it detached',
+        2,
+      );
+    }
+    services.err(
+      'claude-session: no terminal to attach to: the session starts detached (mode "tmux" in config)\n',
+    );
+    mode = 'detach';
+  }
   return {
-    tmux: openTmux(settings.root, services.env),
+    tmux,
     attach: mode === 'tmux',
     wait: options.noWait !== true,
     json: options.json,
   };
+}
+
+/** Whether a tmux client can attach from here: a terminal on stdin and stdout, or a pane of our server. */
+export function canAttachHere(services: Services, tmux: Tmux): boolean {
+  return insideServer(tmux, services.env.TMUX) || (services.isTerminal(0) && services.isTerminal(1));
 }
 
 /**
@@ -170,26 +191,46 @@ export function checkGuardRails(services: Services, force: boolean | undefined):
   if (refusal) throw new UserError(refusal, 75);
 }
 
-/** Claude's argv, inside a systemd user scope with a memory cap when one is asked for. */
-export function withMemoryCap(
-  services: Services,
-  argv: string[],
-  memoryMax: string | null | undefined,
-): string[] {
-  const cap = memoryMax ?? services.settings().limits.memoryMax;
-  if (!cap) return argv;
+/**
+ * The prefix that runs Claude inside a systemd user scope with a memory cap, when one is asked for
+ * (`--memory-max`, else "limits.memoryMax"); empty without a cap. Called before anything is written: a
+ * bad size or a host without user scopes refuses the start, or, for the configured cap with
+ * "limits.memoryMaxUnavailable": "warn", starts without it and says so.
+ */
+export function memoryCapFor(services: Services, memoryMax: string | null | undefined): string[] {
+  const { limits } = services.settings();
+  if (memoryMax === 'none') return [];
+  const cap = memoryMax ?? limits.memoryMax;
+  if (!cap) return [];
   if (!/^\d+[KMG]?$/.test(cap))
-    throw new UserError(`--memory-max ${JSON.stringify(cap)}: give a size like 600M or 2G`, 2);
-  let systemdRun: string;
-  try {
-    systemdRun = findExecutable('systemd-run', services.env);
-  } catch {
-    throw new UserError(
-      'a memory cap needs systemd user scopes (systemd-run), not found here: start without --memory-max (see `claude-session doctor`)',
-    );
+    throw new UserError(`--memory-max ${JSON.stringify(cap)}: give a size like 600M or 2G, or none`, 2);
+  const support = memoryCapSupport(services.env);
+  const problem = memoryCapProblem(support);
+  if (problem) {
+    if (memoryMax) {
+      throw new UserError(
+        `a memory cap needs systemd user scopes, not available here: ${problem}; start without --memory-max (see \`claude-session doctor\`)`,
+      );
+    }
+    if (limits.memoryMaxUnavailable !== 'warn') {
+      throw new UserError(
+        `"limits.memoryMax" is ${cap}, but memory caps are not available here: ${problem}; start with --memory-max none, or set "limits.memoryMaxUnavailable": "warn" in ${services.settings().configFile}`,
+      );
+    }
+    services.err(`claude-session: starting without the memory cap of ${cap}: ${problem}\n`);
+    return [];
   }
   // systemd-run --scope execs the command itself: Claude keeps the pid we recorded.
-  return [systemdRun, '--user', '--scope', '--quiet', '--collect', '-p', `MemoryMax=${cap}`, '--', ...argv];
+  return [
+    support.systemdRun as string,
+    '--user',
+    '--scope',
+    '--quiet',
+    '--collect',
+    '-p',
+    `MemoryMax=${cap}`,
+    '--',
+  ];
 }
 
 export async function startNewSession(services: Services, options: NewOptions): Promise<number> {
@@ -204,6 +245,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
   if (options.name !== null) assertNameFree(settings.root, options.name);
   checkGuardRails(services, options.force);
   userSettings(options.args, services.cwd);
+  const cap = memoryCapFor(services, options.memoryMax);
   const tmux = tmuxStartFor(services, options);
   const context = await launchContext(services, base);
   const id = randomId();
@@ -235,7 +277,13 @@ export async function startNewSession(services: Services, options: NewOptions): 
     const publish = () => {
       if (options.name !== null) assertNameFree(settings.root, options.name);
       renameSync(building.dir, paths.dir);
-      if (options.name !== null) indexName(settings.root, options.name, id);
+      try {
+        if (options.name !== null) indexName(settings.root, options.name, id);
+      } catch (error) {
+        // Unpublished again, so that nothing is left of a start that failed.
+        renameSync(paths.dir, building.dir);
+        throw error;
+      }
     };
     if (options.name === null) publish();
     else withLock(locksDir(settings.root), 'names', publish);
@@ -257,7 +305,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
     },
     tmux,
   );
-  plan.argv = withMemoryCap(services, plan.argv, options.memoryMax);
+  plan.argv = [...cap, ...plan.argv];
   return launch(services, plan, record, 'created', tmux);
 }
 

@@ -1,6 +1,17 @@
-import { existsSync, lstatSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { errorCode, UserError } from '../cli/errors.js';
 import { findExecutable } from './claude-binary.js';
 import { childProcess } from './lazy.js';
 
@@ -18,12 +29,37 @@ export interface Tmux {
 /** Unix socket paths are limited to 108 bytes; a longer root gets a private dir in /tmp. */
 const MAX_SOCKET_PATH = 100;
 
+/**
+ * Where a long root's socket dir was moved when the usual `/tmp/claude-sessions-<uid>` was not ours (say,
+ * another user made it first): a link in the root naming the private dir chosen instead.
+ */
+export const socketDirLink = (root: string) => join(root, 'tmux', 'socket-dir');
+
+function socketName(root: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(root)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return `${hash.toString(16)}.socket`;
+}
+
+/** The socket of our server for this root; reads only (a moved socket dir is named by a link in the root). */
 export function socketPath(root: string, uid: number, tmpDir: string): string {
   const inRoot = join(root, 'tmux', 'socket');
   if (Buffer.byteLength(inRoot) <= MAX_SOCKET_PATH) return inRoot;
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(root)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-  return join(tmpDir, `claude-sessions-${uid}`, `${hash.toString(16)}.socket`);
+  let moved: string | undefined;
+  try {
+    moved = readlinkSync(socketDirLink(root));
+  } catch {}
+  return join(moved ?? join(tmpDir, `claude-sessions-${uid}`), socketName(root));
+}
+
+/** Whether `dir` is a directory (not a link) of ours that nobody else can enter. */
+function isPrivateDir(dir: string, uid: number): boolean {
+  try {
+    const stat = lstatSync(dir);
+    return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The install command to suggest, from the package managers found on PATH. */
@@ -71,16 +107,77 @@ export function openTmux(root: string, env: NodeJS.ProcessEnv): Tmux {
   return { binary, socket, env: clean };
 }
 
-/** Makes the socket's directory: ours, 0700, not a link (a /tmp dir could be planted by someone else). */
-export function prepareSocketDir(tmux: Tmux): void {
-  const dir = join(tmux.socket, '..');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stat = lstatSync(dir);
-  if (!stat.isDirectory() || stat.uid !== (process.getuid?.() ?? stat.uid) || (stat.mode & 0o077) !== 0) {
+/**
+ * Makes sure the socket's directory is ours, 0700 and not a link (a /tmp dir could be planted by someone
+ * else), before anything is started. When it is not, a long root's socket moves to another private place
+ * ($XDG_RUNTIME_DIR, else a fresh mkdtemp dir), recorded in the root so every later command finds it;
+ * `tmux.socket` then names the new place.
+ */
+export function prepareSocketDir(tmux: Tmux, root: string): void {
+  const uid = process.getuid?.() ?? 0;
+  const dir = dirname(tmux.socket);
+  if (dir === join(root, 'tmux')) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch {}
+    if (!isPrivateDir(dir, uid)) {
+      throw new UserError(`${dir} is not a private directory of yours: remove it and start again`);
+    }
+    assertSocketUsable(tmux.socket);
+    return;
+  }
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch {}
+  if (isPrivateDir(dir, uid)) {
+    assertSocketUsable(tmux.socket);
+    return;
+  }
+  const moved = privateSocketDir(tmux.env, uid);
+  const link = socketDirLink(root);
+  mkdirSync(dirname(link), { recursive: true, mode: 0o700 });
+  const aside = `${link}.${process.pid}`;
+  rmSync(aside, { force: true });
+  symlinkSync(moved, aside);
+  renameSync(aside, link);
+  tmux.socket = join(moved, socketName(root));
+}
+
+/** Our server's socket is a socket (or not there yet) in a dir we can write: else tmux cannot start. */
+function assertSocketUsable(socket: string): void {
+  let stat: ReturnType<typeof lstatSync> | undefined;
+  try {
+    stat = lstatSync(socket);
+  } catch {}
+  if (stat && !stat.isSocket()) {
     throw new UserError(
-      `${dir} is not a private directory of yours: remove it (or set CLAUDE_SESSION_ROOT to a shorter path)`,
+      `${socket} is not a socket, so tmux cannot start a server there: remove it and start again`,
     );
   }
+  try {
+    accessSync(dirname(socket), constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new UserError(
+      `${dirname(socket)} is not writable (${errorCode(error)}), so tmux cannot start a server there`,
+    );
+  }
+}
+
+/** A private dir for sockets: `$XDG_RUNTIME_DIR/claude-sessions` when that is the user's own, else a fresh one in /tmp. */
+function privateSocketDir(env: NodeJS.ProcessEnv, uid: number): string {
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (runtime && isAbsolute(runtime) && isPrivateDir(runtime, uid)) {
+    const dir = join(runtime, 'claude-sessions');
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch {}
+    if (isPrivateDir(dir, uid) && Buffer.byteLength(join(dir, 'x'.repeat(16))) <= MAX_SOCKET_PATH) return dir;
+  }
+  // A new name each time: a dir someone else could have guessed and made is never reused.
+  const dir = mkdtempSync(join(env.TMPDIR || '/tmp', `claude-sessions-${uid}-`));
+  if (!isPrivateDir(dir, uid))
+    throw new UserError(`${dir} is not a private directory of yours: set TMPDIR to one`);
+  return dir;
 }
 
 export interface TmuxResult {
@@ -135,7 +232,6 @@ export interface NewSession {
  * `exit-unattached on`) would otherwise end it before a later command could reach it.
  */
 export function newSession(tmux: Tmux, options: NewSession): number {
-  prepareSocketDir(tmux);
   const target = `=${options.name}:`;
   const args = [
     'new-session',

@@ -212,6 +212,36 @@ describe('cleanup rules', () => {
   });
 });
 
+describe('cleanup removes only what it can prove is ours and ended', () => {
+  it('leaves a dir without a record (saying how to remove it), and keeps a session with a conversation anywhere in it', async () => {
+    // A uuid dir with no session.json, holding a history and a transcript straight in it (the earlier
+    // shell version's layout, or someone's copy): not provably ours, and not empty.
+    const stray = randomUUID();
+    mkdirSync(join(sessionDir(stray), 'projects', '-work'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(sessionDir(stray), 'history.jsonl'), '{"display":"my prompt"}\n');
+    writeFileSync(join(sessionDir(stray), 'projects', '-work', 'c.jsonl'), '{"type":"user"}\n');
+    // A session of ours whose config/ holds nothing, with a transcript someone put beside it.
+    const beside = await create('beside', { FAKE_CLAUDE_NO_WRITE: '1' });
+    mkdirSync(join(sessionDir(beside), 'saved'));
+    writeFileSync(join(sessionDir(beside), 'saved', 'kept.jsonl'), '{"type":"assistant"}\n');
+    for (const id of [stray, beside]) touch(sessionDir(id), new Date(Date.now() - 2 * HOUR));
+
+    const result = await cleanup(['--yes', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.removed).toEqual([]);
+    expect(report.kept.find((k: { id: string }) => k.id === stray)).toMatchObject({
+      rule: 'not-ours',
+      reason: `not ours to delete: it has no session.json, so nothing shows it is a session of ours (if it is yours to lose: rm -r ${sessionDir(stray)})`,
+    });
+    expect(report.kept.find((k: { id: string }) => k.id === beside)).toMatchObject({ rule: 'recent' });
+    expect(existsSync(join(sessionDir(stray), 'projects', '-work', 'c.jsonl'))).toBe(true);
+    expect(existsSync(join(sessionDir(beside), 'saved', 'kept.jsonl'))).toBe(true);
+    const text = await cleanup(['--dry-run']);
+    expect(text.stdout).toContain(`${stray.slice(0, 8)}  not ours to delete: it has no session.json`);
+  });
+});
+
 describe('cleanup --dry-run', () => {
   it('makes the same plan as the real run and changes nothing on disk', async () => {
     const kept = await create('kept');
@@ -400,7 +430,7 @@ describe('cleanup and ownership', () => {
     const result = await sandbox.run(['cleanup', '--yes'], as);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(
-      `${theirs.slice(0, 8)}  the session dir belongs to uid ${other}: not ours to delete`,
+      `${theirs.slice(0, 8)}  not ours to delete: the session dir belongs to uid ${other}`,
     );
     expect(existsSync(sessionDir(mine))).toBe(false);
     expect(existsSync(join(sessionDir(theirs), 'config', 'history.jsonl'))).toBe(true);

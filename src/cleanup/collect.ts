@@ -83,7 +83,7 @@ export function collectOne(
     name: record?.name ?? null,
     record: recordHealth(found.problem),
     problem: found.problem ?? null,
-    notOurs: notOurs(dirStat),
+    notOurs: notOurs(dirStat) ?? (found.problem === 'session.json is missing' ? withoutRecord(paths.dir) : null),
     live: running !== undefined,
     pid: running?.pid ?? null,
     pinned: record ? record.pinned === true : pinnedInText(paths.record),
@@ -106,7 +106,8 @@ function measure(paths: SessionPaths): Sizes {
   const temp = measureUsage(paths.tmpDir);
   return {
     lastActivityMs: usage.lastActivityMs,
-    hasConversation: usage.hasConversation,
+    // Claude's layout is config/, but what someone put straight in the session dir counts too.
+    hasConversation: usage.hasConversation || transcriptOutsideConfig(paths.dir),
     diskBytes: usage.diskBytes + temp.diskBytes + otherBytes(paths.dir),
     tempBytes: temp.diskBytes,
     hasTemp: hasEntries(paths.tmpDir),
@@ -134,6 +135,37 @@ export function notOurs(stat: Stats | undefined): string | null {
 export function ownedByUs(stat: { uid: number }): boolean {
   const uid = process.getuid?.();
   return uid === undefined || stat.uid === uid;
+}
+
+/** A dir without a record cannot be proven ours (nor ended): it is left, with how to remove it by hand. */
+function withoutRecord(dir: string): string {
+  return `it has no session.json, so nothing shows it is a session of ours (if it is yours to lose: rm -r ${dir})`;
+}
+
+/**
+ * Whether the session dir holds a conversation outside config/ (history.jsonl, a transcript, anything
+ * .jsonl with content), in a walk that never follows a link and skips config/ and tmp/ (walked apart).
+ */
+function transcriptOutsideConfig(dir: string): boolean {
+  const look = (at: string, depth: number): boolean => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(at, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const entry of entries) {
+      if (depth === 0 && (entry.name === 'config' || entry.name === 'tmp')) continue;
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) {
+        if (depth < 4 && look(path, depth + 1)) return true;
+      } else if (entry.isFile() && entry.name.endsWith('.jsonl') && (lstatQuiet(path)?.size ?? 0) > 0) {
+        return true;
+      }
+    }
+    return false;
+  };
+  return isRealDirectory(dir) && look(dir, 0);
 }
 
 /** A torn record that still says it is pinned keeps the session: we do not know better. */

@@ -65,7 +65,7 @@ describe('decide', () => {
       {},
       false,
       'not-ours',
-      'symbolic link: not ours',
+      'not ours to delete: the session dir is a symbolic link',
     ],
     [
       'a newer schema',

@@ -82,7 +82,7 @@ export interface CleanupPlan {
 
 export function decide(session: CleanupCandidate, rules: CleanupRules): Decision {
   if (session.live) return keep('running', `running${session.pid ? ` (pid ${session.pid})` : ''}`);
-  if (session.notOurs) return keep('not-ours', `${session.notOurs}: not ours to delete`);
+  if (session.notOurs) return keep('not-ours', `not ours to delete: ${session.notOurs}`);
   if (session.pinned) return keep('pinned', 'pinned (`claude-session unpin` lets cleanup remove it)');
   if (session.record === 'foreign')
     return keep('unknown-record', `${session.problem}: left for you to inspect`);

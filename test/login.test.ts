@@ -49,8 +49,16 @@ describe('login', () => {
     expect(JSON.parse((await sandbox.run(['login', '--status', '--json'])).stdout).strategy).toBe('none');
   });
 
-  it('leaves an inherited API key or token alone', async () => {
-    await sandbox.run(['login', '--stdin'], { input: 'sk-ant-oat01-abcdefghijklmnopqrstuvwxyz\n' });
+  it('leaves an inherited API key or token alone, and says at login that it wins', async () => {
+    const stored = await sandbox.run(['login', '--stdin'], {
+      input: 'sk-ant-oat01-abcdefghijklmnopqrstuvwxyz\n',
+      env: { ANTHROPIC_API_KEY: 'sk-ant-api-inherited' },
+    });
+    expect(stored.code, stored.stderr).toBe(0);
+    expect(stored.stdout).not.toContain('every session now logs in with it');
+    expect(stored.stderr).toBe(
+      'claude-session: ANTHROPIC_API_KEY is set in this environment and wins over the stored token: sessions started with it set use ANTHROPIC_API_KEY; unset it to use the token\n',
+    );
     await sandbox.run(['--', '-p', 'x'], { env: { ANTHROPIC_API_KEY: 'sk-ant-api-inherited' } });
     const [record] = sandbox.records();
     expect(record?.env.ANTHROPIC_API_KEY).toBe('sk-ant-api-inherited');

@@ -534,6 +534,24 @@ describe('the registry', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`registry ${bad.url}/: HTTP 404`);
       expect(bad.requests[0]?.path).toBe('/-/package/@cs-test%2fclaude-code/dist-tags');
+      // A script asking for JSON gets a JSON error object, not an empty stdout.
+      const json = await run(['update', '--check', '--json'], {
+        npm_config_registry: undefined,
+        npm_config_userconfig: npmrc,
+      });
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toEqual({
+        error: `update check failed: registry ${bad.url}/: HTTP 404 for /-/package/@cs-test%2fclaude-code/dist-tags`,
+        exitCode: 1,
+      });
+      // CLAUDE_SESSION_NO_UPDATE=1 stops the automatic checks only: an explicit check still asks (README).
+      const asked = bad.requests.length;
+      await run(['update', '--check'], {
+        npm_config_registry: undefined,
+        npm_config_userconfig: npmrc,
+        CLAUDE_SESSION_NO_UPDATE: '1',
+      });
+      expect(bad.requests.length).toBe(asked + 1);
     } finally {
       await bad.close();
     }

@@ -83,7 +83,8 @@ export function collectOne(
     name: record?.name ?? null,
     record: recordHealth(found.problem),
     problem: found.problem ?? null,
-    notOurs: notOurs(dirStat) ?? (found.problem === 'session.json is missing' ? withoutRecord(paths.dir) : null),
+    notOurs:
+      notOurs(dirStat) ?? (found.problem === 'session.json is missing' ? withoutRecord(paths.dir) : null),
     live: running !== undefined,
     pid: running?.pid ?? null,
     pinned: record ? record.pinned === true : pinnedInText(paths.record),

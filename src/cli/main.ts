@@ -77,8 +77,14 @@ export async function main(argv: string[], services: Services): Promise<number> 
     const program: typeof import('./program.js') = await import(PROGRAM);
     return await program.runProgram(argv, services);
   } catch (error) {
-    return report(error, services);
+    return report(error, services, asksForJson(argv));
   }
+}
+
+/** `--json` among our own arguments (not Claude's, after `--`): a failure is then also told as JSON. */
+export function asksForJson(argv: readonly string[]): boolean {
+  const dashes = argv.indexOf('--');
+  return (dashes === -1 ? argv : argv.slice(0, dashes)).includes('--json');
 }
 
 /** File-system conditions that are the machine's state, not our bug: said in one line, with the path. */
@@ -94,18 +100,28 @@ const CONDITIONS: Record<string, string> = {
   EFBIG: 'a file far larger than it should be: inspect or remove it',
 };
 
-export function report(error: unknown, services: Services): number {
-  if (isUserError(error)) {
-    services.err(`claude-session: ${error.message}\n`);
-    return error.exitCode;
-  }
+/**
+ * Says what went wrong in one line on stderr; with `--json`, also as `{"error", "exitCode"}` on stdout,
+ * so that a script reading stdout gets an object instead of nothing.
+ */
+export function report(error: unknown, services: Services, json = false): number {
+  const told = describe(error);
+  services.err(`claude-session: ${told.message}\n`);
+  if (told.stack) services.err(`${told.stack}\n`);
+  if (json) services.out(`${JSON.stringify({ error: told.message, exitCode: told.exitCode })}\n`);
+  return told.exitCode;
+}
+
+function describe(error: unknown): { message: string; exitCode: number; stack?: string } {
+  if (isUserError(error)) return { message: error.message, exitCode: error.exitCode };
   const code = errorCode(error);
   if (code && CONDITIONS[code]) {
     const path = (error as NodeJS.ErrnoException).path;
-    services.err(`claude-session: ${CONDITIONS[code]} (${code}${path ? ` at ${path}` : ''})\n`);
-    return 1;
+    return { message: `${CONDITIONS[code]} (${code}${path ? ` at ${path}` : ''})`, exitCode: 1 };
   }
-  services.err('claude-session: internal error (this is a bug; please report it with the lines below)\n');
-  services.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return 70;
+  return {
+    message: 'internal error (this is a bug; please report it with the lines below)',
+    exitCode: 70,
+    stack: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  };
 }

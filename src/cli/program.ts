@@ -176,7 +176,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
   program
     .command('update')
     .description(
-      'Check for a newer Claude Code and install it safely: side by side (managed mode), or with npm -g only while no session runs (npm-global mode).',
+      'Check for a newer Claude Code and install it safely: side by side (managed mode), or with npm -g only while no session runs (npm-global mode). Asked for explicitly, it uses the registry even with CLAUDE_SESSION_NO_UPDATE=1, which stops only the automatic checks and installs.',
     )
     .option('--check', 'only say whether a newer version exists')
     .option('--to <version>', 'install exactly this version (also an older one)')

@@ -4,7 +4,7 @@ import { errorCode, UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { resolveBase } from '../session/base.js';
 import { tokenFile } from '../session/layout.js';
-import { baseCredentialsFile, chooseLogin, readStoredToken } from '../session/login.js';
+import { baseCredentialsFile, chooseLogin, ENV_LOGINS, readStoredToken } from '../session/login.js';
 import { ensureRoot } from '../session/prepare.js';
 import { findClaude } from '../system/claude-binary.js';
 import { mkdirPrivate, writeFileAtomicSync } from '../system/files.js';
@@ -53,7 +53,15 @@ export async function login(services: Services, options: LoginOptions): Promise<
   const file = tokenFile(settings.root);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileAtomicSync(file, `${token}\n`, 0o600);
-  services.out(`stored; every session now logs in with it (${file}, mode 0600)\n`);
+  const winner = ENV_LOGINS.find((name) => services.env[name]);
+  if (winner) {
+    services.out(`stored (${file}, mode 0600)\n`);
+    services.err(
+      `claude-session: ${winner} is set in this environment and wins over the stored token: sessions started with it set use ${winner}; unset it to use the token\n`,
+    );
+  } else {
+    services.out(`stored; every session now logs in with it (${file}, mode 0600)\n`);
+  }
   return 0;
 }
 

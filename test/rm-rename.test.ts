@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, type Result, Sandbox, waitFor } from './support/sandbox.js';
@@ -40,7 +48,7 @@ async function create(name?: string): Promise<string> {
 }
 
 /** The uuids of the conversations (transcripts) a session's config dir holds. */
-function _conversations(id: string): string[] {
+function conversations(id: string): string[] {
   const projects = join(sessionDir(id), 'config', 'projects');
   return readdirSync(projects).flatMap((folder) =>
     readdirSync(join(projects, folder))
@@ -90,5 +98,70 @@ describe('the ID column reaches its session (item 10)', () => {
     expect(sandbox.sessionRecord(other).pinned).toBeUndefined();
     expect((await cs(['resume', column])).code).toBe(0);
     expect(sandbox.records().at(-1)?.env.CLAUDE_SESSION_ID).toBe(first);
+  });
+});
+
+describe('resume by conversation (item 16)', () => {
+  it("resumes exactly the conversation Claude's exit line names, in the session holding it, from anywhere", async () => {
+    const holder = await create('holder');
+    const [conversation] = conversations(holder) as [string];
+    await create('neighbour');
+    // A second conversation in the holder, the latest: `--continue` would pick this one.
+    expect((await cs(['resume', 'holder', '--', '--session-id', crypto.randomUUID()])).code).toBe(0);
+    expect(conversations(holder)).toHaveLength(2);
+
+    const result = await sandbox.run(['resume', conversation, '--', '--model', 'opus'], {
+      cwd: sandbox.home,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      `conversation ${conversation} is in session "holder" (${holder.slice(0, 8)}): resuming it there`,
+    );
+    const resumed = sandbox.records().at(-1);
+    expect(resumed?.argv.slice(2)).toEqual(['--resume', conversation, '--model', 'opus']);
+    expect(resumed?.env.CLAUDE_CONFIG_DIR).toBe(join(sessionDir(holder), 'config'));
+    expect(resumed?.cwd).toBe(project);
+    // As Claude prints it, and in capitals: the same conversation.
+    expect((await cs(['resume', conversation.toUpperCase()])).code).toBe(0);
+    expect(sandbox.records().at(-1)?.argv.slice(2)).toEqual(['--resume', conversation]);
+  });
+
+  it('refuses a conversation two sessions hold, one combined with a conversation flag, or none; a session id wins', async () => {
+    const a = await create('a');
+    const b = await create('b');
+    const [conversation] = conversations(a) as [string];
+    const launches = () => sandbox.records().length;
+    const before = launches();
+
+    for (const flag of [
+      ['--continue'],
+      ['-c'],
+      ['--resume', conversation],
+      ['--session-id', crypto.randomUUID()],
+    ]) {
+      const combined = await cs(['resume', conversation, '--', ...flag]);
+      expect(combined.code, flag.join(' ')).toBe(2);
+      expect(combined.stderr).toMatch(/is resumed with --resume: leave out your own/);
+    }
+    const unknown = await cs(['resume', crypto.randomUUID()]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^claude-session: no session has the id or a conversation [0-9a-f-]{36}:/);
+
+    // A copy of the transcript in b (a session dir copied by hand, say): which one is meant is unclear.
+    const folder = project.replace(/[^a-zA-Z0-9]/g, '-');
+    const transcript = (id: string, uuid: string) =>
+      join(sessionDir(id), 'config', 'projects', folder, `${uuid}.jsonl`);
+    copyFileSync(transcript(a, conversation), transcript(b, conversation));
+    const twice = await cs(['resume', conversation]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain(`conversation ${conversation} is in 2 sessions`);
+    expect(launches()).toBe(before);
+
+    // A transcript that happens to be named like session b's id: the session wins.
+    copyFileSync(transcript(a, conversation), transcript(a, b));
+    expect((await cs(['resume', b])).code).toBe(0);
+    const resumed = sandbox.records().at(-1);
+    expect(resumed?.env.CLAUDE_SESSION_ID).toBe(b);
+    expect(resumed?.argv.slice(2)).toEqual(['--continue']);
   });
 });

@@ -23,6 +23,8 @@ describe('help and version', () => {
     ['versions'],
     ['log'],
     ['cleanup'],
+    ['rm'],
+    ['rename'],
     ['pin'],
     ['unpin'],
     ['doctor'],

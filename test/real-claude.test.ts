@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeAnthropic, startFakeAnthropic } from './support/fake-anthropic.js';
 import { ensureRealClaude } from './support/real-claude.js';
-import { CLI, Sandbox, snapshot } from './support/sandbox.js';
+import { CLI, runCommand, Sandbox, snapshot } from './support/sandbox.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
 // The real Claude Code binary (pinned, see test/support/real-claude.ts) against a fake Anthropic API on
@@ -115,7 +116,7 @@ describe('with the real Claude Code', () => {
     await first.waitFor(/^● FAKE-REPLY-OK$/m, 30_000);
     await first.send('/exit');
     await first.enter();
-    await first.waitFor(/Resume this session with/, 15_000);
+    const goodbye = await first.waitFor(/Resume this session with/, 15_000);
     expect(existsSync(join(sandbox.home, '.local'))).toBe(false);
 
     // Claude prints its goodbye a moment before the process is gone.
@@ -126,6 +127,9 @@ describe('with the real Claude Code', () => {
     }
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ name: 'chat', state: 'exited', claudeVersion: '2.1.332', cwd: project });
+    // The uuid Claude prints is its transcript's: what `claude-session resume <uuid>` looks for.
+    const printed = /claude --resume ([0-9a-f-]{36})/.exec(goodbye.replace(/\s+/g, ' '))?.[1];
+    expect(transcripts(list[0].id).map((file) => basename(file, '.jsonl'))).toEqual([printed]);
 
     const second = await startTmux({ cmd: [CLI, 'resume', 'chat'], env, cwd: sandbox.home });
     panes.push(second);
@@ -142,6 +146,47 @@ describe('with the real Claude Code', () => {
     expect(history).toContain('say hi');
     expect(existsSync(join(sandbox.base, 'history.jsonl'))).toBe(true);
     expect(readFileSync(join(sandbox.base, 'history.jsonl'), 'utf8')).not.toContain('say hi');
+  });
+
+  it('resume <the conversation uuid Claude prints at exit> resumes exactly it, from outside the session', async () => {
+    const env = realEnv({ ANTHROPIC_API_KEY: 'sk-ant-api03-test-key-0123456789' });
+    const first = await sandbox.run(['--name', 'chat', '--', '-p', 'remember the word PELICAN'], {
+      env,
+      cwd: project,
+    });
+    expect(first.code, first.stderr).toBe(0);
+    const [id] = sandbox.sessionIds() as [string];
+    const [transcript] = transcripts(id) as [string];
+    const conversation = basename(transcript, '.jsonl');
+    // Another conversation in the same session, the latest: `resume chat` would continue this one.
+    const other = await sandbox.run(
+      ['resume', 'chat', '--', '--session-id', randomUUID(), '-p', 'an unrelated question'],
+      { env, cwd: project },
+    );
+    expect(other.code, other.stderr).toBe(0);
+    expect(transcripts(id)).toHaveLength(2);
+    // What Claude's exit line says to run finds nothing outside the session's config dir.
+    const plain = await runCommand(claude, ['--resume', conversation, '-p', 'which word?'], {
+      env,
+      cwd: sandbox.home,
+    });
+    expect(plain.code).not.toBe(0);
+    expect(`${plain.stdout}${plain.stderr}`).toMatch(/No conversation found/);
+    api.requests.length = 0;
+    const resumed = await sandbox.run(['resume', conversation, '--', '-p', 'which word?'], {
+      env,
+      cwd: sandbox.home,
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout.trim()).toBe('FAKE-REPLY-OK');
+    const body = JSON.stringify(
+      api.requests.find((request) => request.path.startsWith('/v1/messages'))?.body,
+    );
+    expect(body).toContain('which word?');
+    expect(body).toContain('remember the word PELICAN');
+    expect(body).not.toContain('an unrelated question');
+    expect(readFileSync(transcript, 'utf8')).toContain('which word?');
+    expect(transcripts(id)).toHaveLength(2);
   });
 
   it('never grants folder trust silently: an untrusted folder shows the trust dialog', async () => {

@@ -16,6 +16,7 @@ export type AuditAction =
   | 'killed'
   | 'pinned'
   | 'unpinned'
+  | 'renamed'
   | 'removed'
   | 'imported'
   | 'update-installed'

@@ -1,17 +1,18 @@
 import { chmodSync, readdirSync, readlinkSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AuditEntry, audit } from '../audit/audit.js';
-import { errorCode } from '../cli/errors.js';
+import { errorCode, isUserError } from '../cli/errors.js';
 import { locksDir, sessionPaths, sessionsDir } from '../session/layout.js';
 import { liveDir } from '../session/live.js';
 import { namesDir } from '../session/names.js';
 import type { Panes } from '../session/running.js';
-import { tryAcquireLock, withLock } from '../system/lock.js';
+import { acquireLock, type Lock, tryAcquireLock, withLock } from '../system/lock.js';
 import { collectOne, liveEntry, lstatQuiet } from './collect.js';
 import { startDeleter } from './deleter.js';
 import {
   type CleanupCandidate,
   type CleanupRules,
+  type Decision,
   decide,
   type KeepRule,
   mayClearTemp,
@@ -34,28 +35,37 @@ function deleteThreads(removals: number): number {
   return removals < 20 ? 0 : Math.min(4, Math.ceil(removals / 100));
 }
 
+/** Whether a session may go, asked again about each right before it is removed. */
+export type Judge = (session: CleanupCandidate) => Decision;
+
+export interface RemoveOptions {
+  judge: Judge;
+  /** Must answer afresh (tmuxPanes with `fresh`): a session may have started in tmux since the plan. */
+  panes: Panes;
+  /** How long to wait for a session's lock; 0 (cleanup): a busy lock means skip that session. */
+  lockWaitMs?: number;
+}
+
 /**
  * Removes the planned sessions, safely against a resume starting at the same moment: under each
- * session's lock (which resume holds while it checks and prepares a session; a busy lock means skip),
- * the session is read and judged again, then its dir is renamed out of `sessions/` in one step, so a
- * resume finds the whole session or none. `panes` must answer afresh (tmuxPanes with `fresh`): a
- * session may have started in tmux since the plan was made. The renamed dirs are deleted meanwhile by fs.rmSync on
- * worker threads (deleter.ts), which never follows a link: the shared entries, and anything a planted
- * link points to, stay untouched. Outcomes are in the order of `removals`.
+ * session's lock (which resume holds while it checks and prepares a session), the session is read and
+ * judged again, then its dir is renamed out of `sessions/` in one step, so a resume finds the whole
+ * session or none. The renamed dirs are deleted meanwhile by fs.rmSync on worker threads
+ * (deleter.ts), which never follows a link: the shared entries, and anything a planted link points
+ * to, stay untouched. Outcomes are in the order of `removals`.
  */
 export async function removeSessions(
   root: string,
   removals: readonly Removal[],
   planned: ReadonlyMap<string, CleanupCandidate>,
-  rules: CleanupRules,
-  panes: Panes,
+  options: RemoveOptions,
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   const deleter = startDeleter(deleteThreads(removals.length));
   try {
     const deleting: Promise<void>[] = [];
     for (const [index, removal] of removals.entries()) {
-      const moved = moveAsideLocked(root, removal, planned.get(removal.id), rules, panes);
+      const moved = moveAsideLocked(root, removal, planned.get(removal.id), options);
       if ('status' in moved) {
         outcomes[index] = moved;
         continue;
@@ -91,15 +101,25 @@ function moveAsideLocked(
   root: string,
   removal: Removal,
   planned: CleanupCandidate | undefined,
-  rules: CleanupRules,
-  panes: Panes,
+  options: RemoveOptions,
 ): Outcome | Moved {
-  const lock = tryAcquireLock(locksDir(root), `session-${removal.id}`);
+  const lock = options.lockWaitMs
+    ? waitForLock(root, removal.id, options.lockWaitMs)
+    : tryAcquireLock(locksDir(root), `session-${removal.id}`);
   if (!lock) return { status: 'skipped', rule: 'busy', reason: 'being resumed or changed right now' };
   try {
-    return moveAside(root, removal, planned, rules, panes);
+    return moveAside(root, removal, planned, options);
   } finally {
     lock.release();
+  }
+}
+
+function waitForLock(root: string, id: string, waitMs: number): Lock | undefined {
+  try {
+    return acquireLock(locksDir(root), `session-${id}`, waitMs);
+  } catch (error) {
+    if (isUserError(error)) return undefined;
+    throw error;
   }
 }
 
@@ -108,16 +128,15 @@ function moveAside(
   root: string,
   removal: Removal,
   planned: CleanupCandidate | undefined,
-  rules: CleanupRules,
-  panes: Panes,
+  options: RemoveOptions,
 ): Outcome | Moved {
   const dir = sessionPaths(root, removal.id).dir;
   if (!lstatQuiet(dir)) {
     return { status: 'skipped', rule: 'gone', reason: 'already removed' };
   }
   const indexed = liveEntry(root, removal.id);
-  const fresh = collectOne(root, removal.id, indexed, panes, planned);
-  const decision = decide(fresh, rules);
+  const fresh = collectOne(root, removal.id, indexed, options.panes, planned);
+  const decision = options.judge(fresh);
   if (!decision.remove) {
     const rule = decision.rule === 'not-ours' ? 'not-ours' : 'changed';
     return { status: 'skipped', rule, reason: decision.reason };

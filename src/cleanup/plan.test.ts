@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseRecord } from '../session/record.js';
-import { type CleanupCandidate, type CleanupRules, decide, planCleanup, recordHealth } from './plan.js';
+import {
+  type CleanupCandidate,
+  type CleanupRules,
+  decide,
+  decideAsked,
+  planCleanup,
+  recordHealth,
+} from './plan.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -190,5 +197,28 @@ describe('recordHealth', () => {
     ['fine', undefined, 'ok'],
   ])('%s', (_what, text, health) => {
     expect(recordHealth(text)).toBe(health);
+  });
+});
+
+describe('decideAsked (rm)', () => {
+  const foreign = { record: 'foreign' as const, problem: 'session.json has schema 2, this version reads 1' };
+  // [what, session fields, force, remove?, rule, reason contains]
+  const cases: [string, Partial<CleanupCandidate>, boolean, boolean, string, string][] = [
+    ['an ended session, however recent', {}, false, true, 'asked', 'by rm'],
+    ['an empty one', empty, false, true, 'asked', 'by rm'],
+    ['a broken record', corrupt, false, true, 'asked', 'by rm (broken (session.json is not valid JSON))'],
+    ['a running one', { live: true, pid: 42 }, false, false, 'running', 'running (pid 42)'],
+    ['a running one, even forced', { live: true, pid: 42 }, true, false, 'running', 'running (pid 42)'],
+    ['a pinned one', { pinned: true }, false, false, 'pinned', 'pinned'],
+    ['a pinned one, forced', { pinned: true }, true, true, 'asked', 'by rm (pinned, --force)'],
+    ['a newer record', foreign, false, false, 'unknown-record', 'has schema 2'],
+    ['a newer record, forced', foreign, true, true, 'asked', 'has schema 2, this version reads 1, --force'],
+    ['a link', { notOurs: 'the session dir is a symbolic link' }, true, false, 'not-ours', 'not ours'],
+    ['another user', { notOurs: 'the session dir belongs to uid 7' }, true, false, 'not-ours', 'uid 7'],
+  ];
+  it.each(cases)('%s', (_what, fields, force, remove, rule, reason) => {
+    const decision = decideAsked(session(HOUR, fields), force);
+    expect(decision).toMatchObject({ remove, rule });
+    expect(decision.reason).toContain(reason);
   });
 });

@@ -41,7 +41,8 @@ export interface CleanupRules {
   onlyEmpty: boolean;
 }
 
-export type RemoveRule = 'inactive' | 'empty';
+/** `asked`: named to `claude-session rm`. */
+export type RemoveRule = 'inactive' | 'empty' | 'asked';
 /** `busy`, `changed` and `gone` come from apply.ts: what it found right before deleting. */
 export type KeepRule =
   | 'running'
@@ -106,6 +107,25 @@ export function decide(session: CleanupCandidate, rules: CleanupRules): Decision
     return { remove: true, rule: 'inactive', reason: why };
   }
   return keep('recent', `${broken}${idleText} (limit ${formatDuration(rules.olderThanMs)})`);
+}
+
+/**
+ * Whether `claude-session rm` may remove a session it was asked to: never one that runs (`--force`
+ * ends its Claude first) or whose dir is not ours; a pinned one, or one whose record a newer version
+ * wrote, only with `force`. Pure, like decide.
+ */
+export function decideAsked(session: CleanupCandidate, force: boolean): Decision {
+  if (session.live) return keep('running', `running${session.pid ? ` (pid ${session.pid})` : ''}`);
+  if (session.notOurs) return keep('not-ours', `${session.notOurs}: not ours to delete`);
+  if (session.pinned && !force) return keep('pinned', 'pinned');
+  if (session.record === 'foreign' && !force)
+    return keep('unknown-record', session.problem ?? 'unknown record');
+  const how = [
+    session.record === 'corrupt' ? `broken (${session.problem})` : undefined,
+    session.pinned ? 'pinned, --force' : undefined,
+    session.record === 'foreign' ? `${session.problem}, --force` : undefined,
+  ].filter((part) => part !== undefined);
+  return { remove: true, rule: 'asked', reason: `by rm${how.length > 0 ? ` (${how.join('; ')})` : ''}` };
 }
 
 export function planCleanup(sessions: readonly CleanupCandidate[], rules: CleanupRules): CleanupPlan {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Run } from './program.js';
 import type { Services } from './services.js';
 
-/** The housekeeping commands: cleanup, pin, unpin. */
+/** The housekeeping commands: cleanup, rm, rename, pin, unpin. */
 export function registerCleanupCommands(program: Command, services: Services, run: Run): void {
   program
     .command('cleanup')
@@ -42,6 +42,44 @@ export function registerCleanupCommands(program: Command, services: Services, ru
             removeTimer: options.removeTimer === true,
           }),
         ),
+    );
+
+  program
+    .command('rm')
+    .summary('remove sessions (never a running or pinned one without --force)')
+    .description(
+      'Remove the sessions named, with the safety of cleanup: never a running or pinned session without --force (which ends a running Claude first, as kill does), never a dir that is not ours. Every session is checked before the first is removed.',
+    )
+    .argument('<session...>', 'ids, unique id prefixes, or names')
+    .option('-f, --force', 'also remove a pinned session, and end a running one first')
+    .option('--dry-run', 'show what would be removed and change nothing')
+    .option('--json', 'print a JSON object for scripts')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  claude-session rm api 3f2a9c1e\n  claude-session rm api --dry-run\n  claude-session rm api --force',
+    )
+    .action((queries: string[], options: { force?: boolean; dryRun?: boolean; json?: boolean }) =>
+      run(async () =>
+        (await import('../commands/rm.js')).rm(services, {
+          queries,
+          force: options.force === true,
+          dryRun: options.dryRun === true,
+          json: options.json === true,
+        }),
+      ),
+    );
+
+  program
+    .command('rename')
+    .description('Give a session a new name (names are unique, and never look like an id).')
+    .argument('<session>', 'id, unique id prefix, or name')
+    .argument('<name>', "the new name: 1-64 letters, digits, '.', '_' or '-'")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  claude-session rename 3f2a9c1e api\n  claude-session rename api api-old',
+    )
+    .action((query: string, name: string) =>
+      run(async () => (await import('../commands/rename.js')).rename(services, { query, name })),
     );
 
   for (const [command, pinned] of [

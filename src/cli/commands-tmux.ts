@@ -17,7 +17,7 @@ export function registerTmuxCommands(program: Command, services: Services, run: 
     .description(
       'Attach this terminal to a session in tmux (detach with the usual tmux key, C-b d); a session whose Claude has ended is resumed in tmux first.',
     )
-    .argument('<session>', 'id, unique id prefix, or name')
+    .argument('<session>', "id, unique id prefix, or name; or a conversation's uuid")
     .option('-f, --force', 'when resuming: start even past the session limit or the memory floor')
     .addHelpText('after', '\nExamples:\n  claude-session attach api\n  claude-session attach 3f2a')
     .action((query: string, options: { force?: boolean }) =>

@@ -137,7 +137,10 @@ export function build(argv: string[], services: Services, run: Run): Command {
     .description(
       "Continue a session's conversation in its own config dir, in the directory it was started in.",
     )
-    .argument('<session>', 'id, unique id prefix, or name')
+    .argument(
+      '<session>',
+      "id, unique id prefix, or name; or a conversation's uuid (as in Claude's `claude --resume <uuid>`)",
+    )
     .argument('[args...]', 'arguments for Claude Code, after --')
     .option('-f, --force', 'start even past the session limit or the memory floor')
     .option('-d, --detach', 'resume it in tmux without attaching')

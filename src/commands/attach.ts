@@ -1,5 +1,6 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
+import { findResumeTarget } from '../session/conversation.js';
 import { canAttachHere } from '../session/start.js';
 import { attach as attachClient } from '../session/tmux-launch.js';
 import { locate, tmuxOf } from '../session/tmux-session.js';
@@ -17,7 +18,9 @@ export interface AttachOptions {
  * first. The launcher execs the tmux client: no Node process stays while attached.
  */
 export async function attach(services: Services, options: AttachOptions): Promise<number> {
-  const { record, label, alive, found } = locate(services, options.query);
+  // A conversation's uuid (as Claude prints it at exit) names the session holding it.
+  const target = findResumeTarget(services.settings().root, options.query);
+  const { record, label, alive, found } = locate(services, target.id);
   if (alive && !record.tmux) {
     throw new UserError(
       `session ${label} runs in a terminal (pid ${record.process?.pid}), not in tmux: use that terminal; sessions started with --detach or in tmux mode can be attached`,
@@ -32,7 +35,13 @@ export async function attach(services: Services, options: AttachOptions): Promis
   if (!alive) {
     services.err(`claude-session: session ${label} had ended: resuming it in tmux\n`);
     try {
-      return await resume(services, { query: found.id, args: [], force: options.force, mode: 'tmux' });
+      return await resume(services, {
+        query: found.id,
+        conversation: target.conversation,
+        args: [],
+        force: options.force,
+        mode: 'tmux',
+      });
     } catch (error) {
       // Another attach resumed it a moment ago: attach to that one.
       if (!locate(services, found.id).alive) throw error;

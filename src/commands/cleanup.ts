@@ -2,7 +2,7 @@ import { clearTemp, type Outcome, removeSessions } from '../cleanup/apply.js';
 import { collectCandidates } from '../cleanup/collect.js';
 import { parseDuration } from '../cleanup/duration.js';
 import { findLeftovers, removeLeftovers } from '../cleanup/leftovers.js';
-import { type CleanupRules, planCleanup } from '../cleanup/plan.js';
+import { type CleanupRules, decide, planCleanup } from '../cleanup/plan.js';
 import { type CleanupResult, cleanupJson, cleanupText, sessionTable } from '../cleanup/report.js';
 import { timerEnvironment } from '../cleanup/timer.js';
 import { UserError } from '../cli/errors.js';
@@ -60,7 +60,10 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
   const result: CleanupResult = { ...preview, dryRun: false, removed: [], kept: [...plan.keep], temp: [] };
   const planned = new Map(candidates.map((candidate) => [candidate.id, candidate]));
   const fresh = tmuxPanes(services.env, { fresh: true });
-  const outcomes = await removeSessions(root, plan.remove, planned, rules, fresh);
+  const outcomes = await removeSessions(root, plan.remove, planned, {
+    judge: (session) => decide(session, rules),
+    panes: fresh,
+  });
   for (const [index, removal] of plan.remove.entries()) {
     const outcome = outcomes[index] as Outcome;
     if (outcome.status === 'removed') result.removed.push({ ...removal, diskBytes: outcome.freedBytes });

@@ -4,6 +4,7 @@ import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { baseOfSession } from '../session/base.js';
 import { launchContext } from '../session/context.js';
+import { findResumeTarget } from '../session/conversation.js';
 import { findSession } from '../session/find.js';
 import { choosesConversation } from '../session/launch.js';
 import { locksDir, projectSlug, sessionLabel, shortId } from '../session/layout.js';
@@ -29,7 +30,10 @@ import { writeJsonAtomicSync } from '../system/files.js';
 import { withLockAsync } from '../system/lock.js';
 
 export interface ResumeOptions {
+  /** A session's id, id prefix or name, or (without `conversation`) a conversation's uuid. */
   query: string;
+  /** Resume exactly this conversation of the session (`claude --resume`), not its latest. */
+  conversation?: string;
   args: string[];
   force?: boolean;
   /** Where Claude runs; else the configured mode. */
@@ -38,10 +42,24 @@ export interface ResumeOptions {
   json?: boolean;
 }
 
-/** Continues a session's conversation in its own config dir, in the directory it was started in. */
+/**
+ * Continues a session's conversation (its latest, or the one named by its uuid) in its own config dir,
+ * in the directory it was started in.
+ */
 export async function resume(services: Services, options: ResumeOptions): Promise<number> {
   const settings = services.settings();
-  const found = findSession(settings.root, options.query);
+  const found =
+    options.conversation === undefined
+      ? findResumeTarget(settings.root, options.query)
+      : { id: findSession(settings.root, options.query).id, conversation: options.conversation };
+  const conversation = found.conversation;
+  const chosen = choosesConversation(options.args);
+  if (conversation !== undefined && chosen) {
+    throw new UserError(
+      `conversation ${conversation} (in session ${shortId(found.id)}) is resumed with --resume: leave out your own --continue, --resume or --session-id`,
+      2,
+    );
+  }
   const prepared = await withLockAsync(locksDir(settings.root), `session-${found.id}`, async () => {
     const session = readSession(settings.root, found.id);
     const record = session.record;
@@ -96,7 +114,15 @@ export async function resume(services: Services, options: ResumeOptions): Promis
     const context = await launchContext(services, base);
     prepareConfigDir(session.paths, base, context.login);
     const continues =
-      !choosesConversation(options.args) && hasTranscriptIn(session.paths.configDir, projectSlug(record.cwd));
+      conversation === undefined &&
+      !chosen &&
+      hasTranscriptIn(session.paths.configDir, projectSlug(record.cwd));
+    const claudeArgs =
+      conversation !== undefined
+        ? ['--resume', conversation, ...options.args]
+        : continues
+          ? ['--continue', ...options.args]
+          : options.args;
     const updated: SessionRecord = {
       ...record,
       claude: { path: context.claude, version: context.claudeVersion },
@@ -115,7 +141,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
         name: record.name,
         cwd: record.cwd,
         claude: context.claude,
-        args: continues ? ['--continue', ...options.args] : options.args,
+        args: claudeArgs,
         loginEnv: loginEnvironment(context.login),
       },
       tmux,
@@ -124,10 +150,11 @@ export async function resume(services: Services, options: ResumeOptions): Promis
     return { plan, updated, notices: context.notices, continues, tmux };
   });
   for (const notice of prepared.notices) services.err(`claude-session: ${notice}\n`);
-  if (!prepared.continues && !choosesConversation(options.args)) {
-    services.err(
-      `claude-session: session ${sessionLabel(prepared.updated.id, prepared.updated.name)} has no conversation yet: starting a new one in it\n`,
-    );
+  const label = sessionLabel(prepared.updated.id, prepared.updated.name);
+  if (conversation !== undefined) {
+    services.err(`claude-session: conversation ${conversation} is in session ${label}: resuming it there\n`);
+  } else if (!prepared.continues && !chosen) {
+    services.err(`claude-session: session ${label} has no conversation yet: starting a new one in it\n`);
   }
   return launch(services, prepared.plan, prepared.updated, 'resumed', prepared.tmux);
 }

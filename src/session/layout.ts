@@ -64,8 +64,24 @@ export function projectSlug(cwd: string): string {
   return cwd.replace(/[^a-zA-Z0-9]/g, '-');
 }
 
+/** As many characters of an id as `list` shows in its ID column. */
+export const SHORT_ID_LENGTH = 8;
+
 export function shortId(id: string): string {
-  return id.slice(0, 8);
+  return id.slice(0, SHORT_ID_LENGTH);
+}
+
+const UUID_SHAPE = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
+
+/**
+ * Whether a text could be the start of a session id at least as long as the ID column of `list`:
+ * 8 or more hex digits (either case), with dashes where a uuid has them (`7196b2e2`, `7196b2e2-0c`).
+ */
+export function looksLikeIdPrefix(text: string): boolean {
+  if (text.length < SHORT_ID_LENGTH || text.length > UUID_SHAPE.length) return false;
+  return [...text.toLowerCase()].every((char, index) =>
+    UUID_SHAPE[index] === '-' ? char === '-' : /^[0-9a-f]$/.test(char),
+  );
 }
 
 /** How messages name a session: `"name" (3f2a9c1e)`, or the short id alone. */

@@ -1,13 +1,23 @@
 import * as v from 'valibot';
+import { looksLikeIdPrefix } from './layout.js';
 
 /** Version of the session record's shape; bump it with a migration when the shape changes. */
 export const RECORD_SCHEMA = 1;
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/**
+ * Why a name may not be given to a session, or undefined. A name that looks like an id prefix (see
+ * resolveSession: ids win from 8 characters on) would leave its session reachable only by its id.
+ */
 export function nameProblem(name: string): string | undefined {
-  if (NAME_PATTERN.test(name)) return undefined;
-  return `invalid session name ${JSON.stringify(name)}: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`;
+  if (!NAME_PATTERN.test(name)) {
+    return `invalid session name ${JSON.stringify(name)}: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`;
+  }
+  if (looksLikeIdPrefix(name)) {
+    return `invalid session name ${JSON.stringify(name)}: it looks like a session id (8 or more hex digits), and an id always means the session that has it: choose another name`;
+  }
+  return undefined;
 }
 
 const Iso = v.pipe(v.string(), v.isoTimestamp());

@@ -1,5 +1,5 @@
 import { UserError } from '../cli/errors.js';
-import { shortId } from './layout.js';
+import { looksLikeIdPrefix, shortId } from './layout.js';
 
 export interface Named {
   id: string;
@@ -8,7 +8,12 @@ export interface Named {
 
 const QUERY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Finds a session by full id, exact name, or unique id prefix, in that order. Pure. */
+/**
+ * Finds a session by id, id prefix or name. What `list` shows in its ID column must always reach that
+ * session (issue 10, item 10), even where an older version let another session take it as a name: so
+ * ids win from 8 characters on. In order: the full id; a unique id prefix of 8 or more characters; an
+ * exact name; a shorter unique id prefix. Pure.
+ */
 export function resolveSession<T extends Named>(query: string, sessions: readonly T[]): T {
   if (!QUERY.test(query) || query.length > 64) {
     throw new UserError(
@@ -17,21 +22,24 @@ export function resolveSession<T extends Named>(query: string, sessions: readonl
   }
   const byId = sessions.find((session) => session.id === query);
   if (byId) return byId;
-  const byName = sessions.find((session) => session.name === query);
-  if (byName) return byName;
   const prefix = query.toLowerCase();
   const matches = /^[0-9a-f-]+$/.test(prefix)
     ? sessions.filter((session) => session.id.startsWith(prefix))
     : [];
-  if (matches.length === 1 && matches[0]) return matches[0];
-  if (matches.length > 1) {
-    const shown = matches
-      .slice(0, 5)
-      .map((session) => (session.name ? `${shortId(session.id)} (${session.name})` : shortId(session.id)))
-      .join(', ');
-    throw new UserError(
-      `"${query}" matches ${matches.length} sessions (${shown}${matches.length > 5 ? ', ...' : ''}): give more of the id or the name`,
-    );
-  }
+  if (looksLikeIdPrefix(query) && matches.length > 0) return only(query, matches);
+  const byName = sessions.find((session) => session.name === query);
+  if (byName) return byName;
+  if (matches.length > 0) return only(query, matches);
   throw new UserError(`no session "${query}": see \`claude-session list\` for ids and names`);
+}
+
+function only<T extends Named>(query: string, matches: readonly T[]): T {
+  if (matches.length === 1 && matches[0]) return matches[0];
+  const shown = matches
+    .slice(0, 5)
+    .map((session) => (session.name ? `${shortId(session.id)} (${session.name})` : shortId(session.id)))
+    .join(', ');
+  throw new UserError(
+    `"${query}" matches ${matches.length} sessions (${shown}${matches.length > 5 ? ', ...' : ''}): give more of the id or the name`,
+  );
 }

@@ -40,7 +40,7 @@ import { assertNameFree, indexName } from './names.js';
 import { prepareConfigDir } from './prepare.js';
 import { nameProblem, type ProcessRecord, RECORD_SCHEMA, type SessionRecord } from './record.js';
 import { tmuxPanes } from './running.js';
-import { readSession } from './store.js';
+import { updateRecord } from './store.js';
 import type { TmuxStart } from './tmux-launch.js';
 
 /**
@@ -329,8 +329,9 @@ export async function launch(
   if (update.mode === 'npm-global' && (await waitForGlobalInstall(services, root))) {
     // The binary at that path was just replaced: record the version it has now.
     const version = claudeVersion(record.claude.path, versionCacheFile(root)) ?? null;
-    current = { ...(readSession(root, record.id).record ?? record), claude: { ...record.claude, version } };
-    writeJsonAtomicSync(sessionPaths(root, record.id).record, current);
+    current =
+      updateRecord(root, record.id, (fresh) => ({ ...fresh, claude: { ...fresh.claude, version } })) ??
+      current;
   }
   if (tmux) {
     if (plan.background) startBackgroundCheck(services.env);
@@ -345,9 +346,12 @@ export async function launch(
     const identity = identify(pid);
     if (!identity) return;
     const running = { ...identity, startedAt: services.now().toISOString() };
-    // Read again: a `pin` may have changed the record since we wrote it.
-    const fresh = readSession(root, record.id).record ?? current;
-    writeJsonAtomicSync(sessionPaths(root, record.id).record, { ...fresh, process: running });
+    try {
+      // From the record as it is now: a `pin` or `rename` may have changed it since we wrote it.
+      updateRecord(root, record.id, (fresh) => ({ ...fresh, process: running }));
+    } catch {
+      // Its lock held for 10 s by a stuck command: Claude runs all the same; the live index names it.
+    }
     registerLive(root, record.id, identity);
   });
 }

@@ -1,7 +1,8 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { errorCode, UserError } from '../cli/errors.js';
-import { fileProblem, readFileIfExists } from '../system/files.js';
-import { isSessionId, type SessionPaths, sessionPaths, sessionsDir } from './layout.js';
+import { fileProblem, readFileIfExists, writeJsonAtomicSync } from '../system/files.js';
+import { withLock } from '../system/lock.js';
+import { isSessionId, locksDir, type SessionPaths, sessionPaths, sessionsDir } from './layout.js';
 import { parseRecord, type SessionRecord } from './record.js';
 
 /** A session directory as found on disk: its record, or why it could not be read. */
@@ -44,4 +45,23 @@ export function readSession(root: string, id: string): FoundSession {
 
 export function readSessions(root: string): FoundSession[] {
   return sessionIds(root).map((id) => readSession(root, id));
+}
+
+/**
+ * Changes a session's record under its lock, from the record as it is now, so that a change another
+ * command made meanwhile (a pin, a rename) is kept. `change` returns the new record, or undefined to
+ * leave it as it is. Returns the record written, or undefined when nothing was (none, or unreadable).
+ * Not for callers that hold the session's lock already: they read and write it themselves.
+ */
+export function updateRecord(
+  root: string,
+  id: string,
+  change: (record: SessionRecord) => SessionRecord | undefined,
+): SessionRecord | undefined {
+  return withLock(locksDir(root), `session-${id}`, () => {
+    const { record, paths } = readSession(root, id);
+    const updated = record && change(record);
+    if (updated) writeJsonAtomicSync(paths.record, updated);
+    return updated;
+  });
 }

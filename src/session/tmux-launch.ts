@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { findExecutable } from '../system/claude-binary.js';
-import { writeFileAtomicSync, writeJsonAtomicSync } from '../system/files.js';
+import { writeFileAtomicSync } from '../system/files.js';
 import { handOff, handOffAvailable, runChild } from '../system/handoff.js';
 import { launcherPath } from '../system/install-dir.js';
 import { identify, isAlive, type ProcessIdentity } from '../system/proc.js';
@@ -13,7 +13,7 @@ import { encodePlan, type LaunchPlan, paneLaunchPlan } from './launch.js';
 import { sessionLabel, sessionPaths, shortId } from './layout.js';
 import { registerLive } from './live.js';
 import type { SessionRecord } from './record.js';
-import { readSession } from './store.js';
+import { updateRecord } from './store.js';
 
 /** How a launch in tmux ends for the caller: attached to it, or back at the shell once Claude is up. */
 export interface TmuxStart {
@@ -61,8 +61,17 @@ export async function startInTmux(
   const identity = identify(pid);
   if (identity) {
     const running = { ...identity, startedAt: services.now().toISOString() };
-    const fresh = readSession(root, record.id).record ?? record;
-    writeJsonAtomicSync(paths.record, { ...fresh, process: running, tmux: { socket: tmux.socket } });
+    try {
+      // From the record as it is now: a `pin` or `rename` may have changed it since the launch wrote it.
+      updateRecord(root, record.id, (fresh) => ({
+        ...fresh,
+        process: running,
+        tmux: { socket: tmux.socket },
+      }));
+    } catch {
+      // Its lock held for 10 s by a stuck command: Claude runs in its pane all the same, and the next
+      // command that finds it there records it (running.ts).
+    }
     registerLive(root, record.id, identity);
   }
   const label = sessionLabel(record.id, record.name);

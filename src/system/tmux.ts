@@ -250,12 +250,7 @@ export function newSession(tmux: Tmux, options: NewSession): number {
   args.push(';', 'set-option', '-s', 'exit-unattached', 'off');
   // With remain-on-exit a dead pane would keep the session, and its terminals, after Claude ends.
   args.push(';', 'set-option', '-w', '-t', target, 'remain-on-exit', 'off');
-  if (options.title !== undefined) {
-    // '#' would start a tmux format: doubled, it is shown as it is.
-    const title = `[${options.title.replaceAll('#', '##')}] `;
-    args.push(';', 'set-option', '-t', target, 'status-left', literal(title));
-    args.push(';', 'set-option', '-t', target, 'status-left-length', String(title.length));
-  }
+  if (options.title !== undefined) args.push(';', ...titleOptions(target, options.title));
   const prefix = options.serverPrefix && !serverRunning(tmux) ? options.serverPrefix : [];
   let out: string;
   if (prefix.length > 0) {
@@ -274,6 +269,30 @@ export function newSession(tmux: Tmux, options: NewSession): number {
   const pid = Number(out.trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`tmux new-session printed no pane pid: ${out}`);
   return pid;
+}
+
+/** The options that show `title` at the left of a session's status line. */
+function titleOptions(target: string, title: string): string[] {
+  // '#' would start a tmux format: doubled, it is shown as it is.
+  const shown = `[${title.replaceAll('#', '##')}] `;
+  return [
+    'set-option',
+    '-t',
+    target,
+    'status-left',
+    literal(shown),
+    ';',
+    'set-option',
+    '-t',
+    target,
+    'status-left-length',
+    String(shown.length),
+  ];
+}
+
+/** Shows a new title in a session's status line (after a rename); false when there is no such session. */
+export function setTitle(tmux: Tmux, name: string, title: string): boolean {
+  return existsSync(tmux.socket) && runTmux(tmux, titleOptions(`=${name}:`, title)).code === 0;
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   userSettings,
 } from '../session/start.js';
 import { readSession } from '../session/store.js';
-import { hasTranscriptIn } from '../session/usage.js';
+import { hasConversationIn } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
 import { withLockAsync } from '../system/lock.js';
 
@@ -94,7 +94,8 @@ export async function resume(services: Services, options: ResumeOptions): Promis
     const context = await launchContext(services, base);
     prepareConfigDir(session.paths, base, context.login);
     const continues =
-      !choosesConversation(options.args) && hasTranscriptIn(session.paths.configDir, projectSlug(record.cwd));
+      !choosesConversation(options.args) &&
+      hasConversationIn(session.paths.configDir, projectSlug(record.cwd));
     const updated: SessionRecord = {
       ...record,
       claude: { path: context.claude, version: context.claudeVersion },

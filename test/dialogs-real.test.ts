@@ -1,13 +1,20 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeAnthropic, startFakeAnthropic } from './support/fake-anthropic.js';
+import {
+  type FakeAnthropic,
+  isToolResultTurn,
+  lastUserText,
+  type RecordedRequest,
+  startFakeAnthropic,
+} from './support/fake-anthropic.js';
 import { ensureRealClaude } from './support/real-claude.js';
 import { CLI, Sandbox, waitFor } from './support/sandbox.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
-// Sessions whose Claude ended before any prompt (issue 10, item 11), with the real Claude Code in our
-// tmux server against a fake Anthropic API.
+// With the real Claude Code in our tmux server against a fake Anthropic API: sessions whose Claude
+// ended before any prompt (issue 10, item 11), and what the hooks never report, read from the screen:
+// Esc on a permission prompt (item 12).
 let claude: string;
 let api: FakeAnthropic;
 let sandbox: Sandbox;
@@ -16,9 +23,19 @@ const terminals: TmuxSession[] = [];
 
 const PROMPT_READY = /^─{20,}\n❯/m;
 
+function reply(request: RecordedRequest) {
+  const tools = (request.body as { tools?: unknown[] }).tools;
+  if (lastUserText(request).includes('USE-TOOL') && !isToolResultTurn(request) && tools?.length) {
+    return {
+      toolUse: { name: 'Bash', input: { command: `touch ${project}/touched`, description: 'Touch a file' } },
+    };
+  }
+  return 'FAKE-REPLY-OK';
+}
+
 beforeAll(async () => {
   claude = await ensureRealClaude();
-  api = await startFakeAnthropic({ reply: 'FAKE-REPLY-OK' });
+  api = await startFakeAnthropic({ reply });
 }, 600_000);
 afterAll(async () => api?.close());
 
@@ -58,6 +75,19 @@ async function listed(name: string): Promise<Record<string, unknown>> {
   const view = (views as Record<string, unknown>[]).find((candidate) => candidate.name === name);
   if (!view) throw new Error(`no session ${name} in list`);
   return view;
+}
+
+function pane(id: string): string {
+  return sandbox.tmux('capture-pane', '-p', '-t', `=${id}:`).stdout;
+}
+
+function keys(id: string, ...names: string[]): void {
+  sandbox.tmux('send-keys', '-t', `=${id}:`, ...names);
+}
+
+function stateFile(id: string): string | undefined {
+  const file = join(sandbox.root, 'sessions', id, 'state');
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
 function isAlive(pid: number): boolean {
@@ -105,5 +135,34 @@ describe('sessions whose Claude ended before any prompt, with the real Claude Co
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('has no conversation yet: starting a new one in it');
     expect(await listed('quit')).toMatchObject({ state: 'running', activity: 'idle' });
+  }, 120_000);
+});
+
+describe('what the hooks do not report, read from the real Claude Code', () => {
+  it('Esc on a permission prompt fires no hook: the input box back and no dialog is idle, wait returns and send works', async () => {
+    trustInBase();
+    const cs = (args: string[]) => sandbox.run(args, { env: env(), cwd: project });
+    const started = await cs(['new', '-d', '-n', 'perm', '--json', '--', '--permission-mode', 'default']);
+    expect(started.code, started.stderr).toBe(0);
+    const { id } = JSON.parse(started.stdout);
+    expect((await cs(['send', 'perm', 'USE-TOOL now'])).code).toBe(0);
+    expect((await cs(['wait', 'perm', '--until', 'waiting', '--timeout', '30'])).code).toBe(0);
+    await waitFor(() => /Esc to cancel/.test(pane(id)));
+    keys(id, 'Escape');
+    await waitFor(() => /Interrupted/.test(pane(id)) && PROMPT_READY.test(pane(id)));
+
+    const idle = await cs(['wait', 'perm', '--until', 'idle', '--timeout', '30', '--json']);
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(JSON.parse(idle.stdout)).toMatchObject({ state: 'idle' });
+    // The hooks' own record still says waiting: the screen told.
+    expect(stateFile(id)).toBe('waiting\n');
+    expect(await listed('perm')).toMatchObject({ activity: 'idle' });
+    expect(existsSync(join(project, 'touched'))).toBe(false);
+
+    const sent = await cs(['send', 'perm', 'say hi']);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect((await cs(['wait', 'perm', '--until', 'idle', '--timeout', '30'])).code).toBe(0);
+    await waitFor(() => /^● FAKE-REPLY-OK$/m.test(pane(id)));
+    expect(stateFile(id)).toBe('idle\n');
   }, 120_000);
 });

@@ -41,26 +41,34 @@ export function clearActivity(sessionDir: string): void {
   rmSync(activityFile(sessionDir), { force: true });
 }
 
-/** A `working` state this old, in tmux, is checked against the screen (see observedActivity). */
+/** A `working` or `waiting` state this old, in tmux, is checked against the screen (see observedActivity). */
 export const SCREEN_CHECK_AFTER_MS = 3_000;
 
 /**
- * The hooks' state, corrected by the screen when it may be stale (see screen.ts): a `working` state
- * that has not changed for a while is `waiting` when a dialog is on screen, and `idle` when Claude's
- * prompt shows and nothing says it works (it was interrupted). `capture` reads the pane, or fails.
+ * The hooks' state, corrected by the screen when it may be stale (see screen.ts): a `working` or
+ * `waiting` state that has not changed for a while is `waiting` when a dialog is on screen; `idle` when
+ * Claude's input box shows and nothing says it works (Esc interrupted it, or dismissed a permission
+ * prompt: no hook fires for either); `working` when the box shows with Claude working after a
+ * permission prompt. `capture` reads the pane, or fails.
  */
 export function observedActivity(
   state: ActivityState | undefined,
   nowMs: number,
   capture: (() => string | undefined) | undefined,
 ): ActivityState | undefined {
-  if (state?.activity !== 'working' || !capture || nowMs - state.since.getTime() < SCREEN_CHECK_AFTER_MS) {
+  if (
+    state === undefined ||
+    state.activity === 'idle' ||
+    !capture ||
+    nowMs - state.since.getTime() < SCREEN_CHECK_AFTER_MS
+  ) {
     return state;
   }
   const screen = capture();
   if (screen === undefined) return state;
   const reading = readScreen(screen);
   if (reading.awaitsAnswer) return { activity: 'waiting', since: state.since };
-  if (reading.promptShown && !reading.busy) return { activity: 'idle', since: state.since };
-  return state;
+  if (!reading.promptShown) return state;
+  if (!reading.busy) return { activity: 'idle', since: state.since };
+  return { activity: 'working', since: state.since };
 }

@@ -1,7 +1,8 @@
 /**
  * What Claude Code's screen in a tmux pane says, where its hooks say nothing (measured on 2.1.332):
- * a dialog that fires no hook (auto mode's "can't check actions" through a gateway), and an
- * interruption with Esc, after which no hook fires and the last state stays `working`.
+ * a dialog that fires no hook (auto mode's "can't check actions" through a gateway), and Esc, which
+ * fires no hook, whether it interrupts Claude (the last state stays `working`) or dismisses a
+ * permission prompt (it stays `waiting`). Fixtures of real screens are in test/fixtures/claude-2.1.332/.
  *
  * The reading is conservative: anything it does not recognise as Claude's prompt leaves the hooks'
  * state alone.

@@ -14,7 +14,7 @@ import { startTmux, type TmuxSession } from './support/tmux.js';
 
 // With the real Claude Code in our tmux server against a fake Anthropic API: sessions whose Claude
 // ended before any prompt (issue 10, item 11), and what the hooks never report, read from the screen:
-// Esc on a permission prompt (item 12).
+// Esc on a permission prompt (item 12), the questions Claude asks before its first hook (item 13).
 let claude: string;
 let api: FakeAnthropic;
 let sandbox: Sandbox;
@@ -58,11 +58,14 @@ function trustInBase(): void {
   writeFileSync(file, JSON.stringify(json));
 }
 
-function env(): NodeJS.ProcessEnv {
+/** `login`: ANTHROPIC_AUTH_TOKEN (never asked about), or an ANTHROPIC_API_KEY nobody approved yet. */
+function env(login: 'token' | 'api-key' = 'token'): NodeJS.ProcessEnv {
   return sandbox.env({
     CLAUDE_SESSION_CLAUDE: claude,
     ANTHROPIC_BASE_URL: api.url,
-    ANTHROPIC_AUTH_TOKEN: 'test-token',
+    ...(login === 'token'
+      ? { ANTHROPIC_AUTH_TOKEN: 'test-token' }
+      : { ANTHROPIC_API_KEY: 'sk-ant-api03-never-approved-0123456789abcdef' }),
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_TELEMETRY: '1',
     CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
@@ -70,8 +73,8 @@ function env(): NodeJS.ProcessEnv {
   });
 }
 
-async function listed(name: string): Promise<Record<string, unknown>> {
-  const views = JSON.parse((await sandbox.run(['list', '--json'], { env: env() })).stdout);
+async function listed(name: string, login?: 'token' | 'api-key'): Promise<Record<string, unknown>> {
+  const views = JSON.parse((await sandbox.run(['list', '--json'], { env: env(login) })).stdout);
   const view = (views as Record<string, unknown>[]).find((candidate) => candidate.name === name);
   if (!view) throw new Error(`no session ${name} in list`);
   return view;
@@ -139,6 +142,62 @@ describe('sessions whose Claude ended before any prompt, with the real Claude Co
 });
 
 describe('what the hooks do not report, read from the real Claude Code', () => {
+  it('a start-up question before the first hook (folder trust, then the API key) is waiting, with which: new -d says so, list, send and wait agree', async () => {
+    // The project was never trusted in the base, and the key in the environment never approved.
+    const cs = (args: string[]) => sandbox.run(args, { env: env('api-key'), cwd: project });
+    const started = await cs(['new', '-d', '-n', 'ask', '--json']);
+    expect(started.code, started.stderr).toBe(0);
+    const { id, dialog } = JSON.parse(started.stdout);
+    expect(started.stderr).toContain(
+      `claude-session: session "ask" (${id.slice(0, 8)}) started: Claude asks about folder trust: \`claude-session attach ask\` to answer\n`,
+    );
+    expect(started.stderr).not.toContain('hooks');
+    expect(dialog).toBe('folder-trust');
+    expect(stateFile(id)).toBeUndefined();
+    expect(await listed('ask', 'api-key')).toMatchObject({
+      state: 'running',
+      activity: 'waiting',
+      dialog: 'folder-trust',
+    });
+    expect((await cs(['list'])).stdout).toMatch(/ask\s+waiting\s+tmux/);
+
+    // Typing would answer it (Enter picks "No, exit"): send refuses, --force or not.
+    for (const force of [[], ['--force']]) {
+      const refused = await cs(['send', 'ask', ...force, 'hello']);
+      expect(refused.code).toBe(75);
+      expect(refused.stderr).toBe(
+        `claude-session: session "ask" (${id.slice(0, 8)}) is waiting: Claude asks about folder trust: \`claude-session attach ask\` to answer\n`,
+      );
+    }
+    const waiting = await cs(['wait', 'ask', '--until', 'waiting', '--json']);
+    expect(waiting.code, waiting.stderr).toBe(0);
+    expect(JSON.parse(waiting.stdout)).toMatchObject({ id, state: 'waiting', dialog: 'folder-trust' });
+    const notIdle = await cs(['wait', 'ask', '--until', 'idle', '--timeout', '1']);
+    expect(notIdle.code).toBe(124);
+    expect(notIdle.stderr).toContain('is still waiting after 1 s (Claude asks about folder trust');
+
+    // The user trusts the folder ("Yes, I trust this folder"): then Claude asks about the key.
+    keys(id, 'Down');
+    keys(id, 'Enter');
+    await waitFor(() => /Do you want to use this API key\?/.test(pane(id)));
+    expect(await listed('ask', 'api-key')).toMatchObject({ activity: 'waiting', dialog: 'api-key' });
+    const refused = await cs(['send', 'ask', 'hello']);
+    expect(refused.stderr).toContain(
+      'is waiting: Claude asks whether to use the API key in ANTHROPIC_API_KEY: `claude-session attach ask` to answer',
+    );
+
+    // "Yes": Claude starts, its first hook reports, and the session takes prompts.
+    keys(id, 'Up');
+    keys(id, 'Enter');
+    const idle = await cs(['wait', 'ask', '--until', 'idle', '--timeout', '30']);
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(stateFile(id)).toBe('idle\n');
+    expect(await listed('ask', 'api-key')).toMatchObject({ activity: 'idle', dialog: null });
+    expect((await cs(['send', 'ask', 'say hi'])).code).toBe(0);
+    expect((await cs(['wait', 'ask', '--until', 'idle', '--timeout', '30'])).code).toBe(0);
+    await waitFor(() => /^● FAKE-REPLY-OK$/m.test(pane(id)));
+  }, 120_000);
+
   it('Esc on a permission prompt fires no hook: the input box back and no dialog is idle, wait returns and send works', async () => {
     trustInBase();
     const cs = (args: string[]) => sandbox.run(args, { env: env(), cwd: project });

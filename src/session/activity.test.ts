@@ -67,6 +67,7 @@ describe('observedActivity', () => {
 
   it("without tmux (no capture) keeps the hooks' state", () => {
     expect(observedActivity(working, 99_000, undefined)).toEqual(working);
+    expect(observedActivity(undefined, 99_000, undefined)).toBeUndefined();
   });
 });
 
@@ -86,5 +87,27 @@ describe('observedActivity: a permission prompt dismissed with Esc (no hook fire
     expect(observedActivity(waiting, 20_000, () => WORKING)).toEqual({ activity: 'working', since });
     expect(observedActivity(waiting, 20_000, () => NOT_CLAUDE)).toEqual(waiting);
     expect(observedActivity(waiting, 20_000, () => undefined)).toEqual(waiting);
+  });
+});
+
+describe('observedActivity: before the first hook', () => {
+  const launchedAt = new Date(5_000);
+  it.each([
+    ['folder trust', 'screen-folder-trust', 'folder-trust'],
+    ['folder trust, 40 columns', 'screen-folder-trust-40', 'folder-trust'],
+    ['the API key', 'screen-api-key', 'api-key'],
+    ['an MCP server', 'screen-mcp-server', 'mcp-server'],
+  ])('a start-up question (%s) is waiting since the launch, with which one', (_what, name, dialog) => {
+    expect(observedActivity(undefined, 20_000, () => fixture(name), launchedAt)).toEqual({
+      activity: 'waiting',
+      since: launchedAt,
+      dialog,
+    });
+  });
+
+  it('anything else is not known yet', () => {
+    for (const screen of [WORKING, NOT_CLAUDE, fixture('screen-permission-escaped'), '', undefined]) {
+      expect(observedActivity(undefined, 20_000, () => screen, launchedAt)).toBeUndefined();
+    }
   });
 });

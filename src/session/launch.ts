@@ -94,8 +94,9 @@ function hook(state: HookState, matcher?: string, mark?: 'prompt'): Record<strin
  * fires UserPromptSubmit, then PreToolUse/PostToolUse per tool and Stop when the turn is done; a
  * permission dialog fires PermissionRequest at once and Notification `permission_prompt` seconds later
  * (the only one fired for auto mode's own dialog). Esc fires nothing, whether it interrupts Claude (the
- * state stays `working`) or dismisses a permission prompt (it stays `waiting`): screen.ts reads the
- * pane for these, and a new prompt always rewrites the state.
+ * state stays `working`) or dismisses a permission prompt (it stays `waiting`), and neither do the
+ * questions Claude asks at start-up, before SessionStart: screen.ts reads the pane for these, and a new
+ * prompt always rewrites the state.
  */
 export function sessionClaudeSettings(): Record<string, unknown> {
   return {

@@ -137,9 +137,17 @@ describe('readScreen: a dialog waiting for an answer', () => {
 });
 
 describe('readScreen: real screens of Claude Code 2.1.332', () => {
-  it('a permission prompt: a dialog waits', () => {
-    expect(readScreen(fixture('screen-permission'))).toMatchObject({
+  it.each([
+    ['folder trust, before any hook', 'screen-folder-trust', 'folder-trust'],
+    ['folder trust at 40 columns', 'screen-folder-trust-40', 'folder-trust'],
+    ['"Do you want to use this API key?"', 'screen-api-key', 'api-key'],
+    ['the API key question at 40 columns', 'screen-api-key-40', 'api-key'],
+    ["a project's new MCP server (Esc to reject)", 'screen-mcp-server', 'mcp-server'],
+    ['a permission prompt', 'screen-permission', 'other'],
+  ])('%s: a dialog waits, and which', (_what, name, dialog) => {
+    expect(readScreen(fixture(name))).toMatchObject({
       awaitsAnswer: true,
+      dialog,
       promptShown: false,
       typed: undefined,
     });
@@ -153,6 +161,7 @@ describe('readScreen: real screens of Claude Code 2.1.332', () => {
     (_what, name) => {
       expect(readScreen(fixture(name))).toEqual({
         awaitsAnswer: false,
+        dialog: undefined,
         busy: false,
         promptShown: true,
         typed: '',

@@ -25,7 +25,7 @@ import {
   userSettings,
 } from '../session/start.js';
 import { readSession } from '../session/store.js';
-import { hasTranscriptIn } from '../session/usage.js';
+import { hasConversationIn } from '../session/usage.js';
 import { writeJsonAtomicSync } from '../system/files.js';
 import { withLockAsync } from '../system/lock.js';
 
@@ -116,7 +116,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
     const continues =
       conversation === undefined &&
       !chosen &&
-      hasTranscriptIn(session.paths.configDir, projectSlug(record.cwd));
+      hasConversationIn(session.paths.configDir, projectSlug(record.cwd));
     const claudeArgs =
       conversation !== undefined
         ? ['--resume', conversation, ...options.args]

@@ -1,7 +1,7 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
 import { readActivity } from '../session/activity.js';
-import { readScreen } from '../session/screen.js';
+import { dialogQuestion, readScreen } from '../session/screen.js';
 import { liveActivity, liveInTmux } from '../session/tmux-session.js';
 import { isAlive } from '../system/proc.js';
 import { capturePane, pasteText, pressEnter, type Tmux } from '../system/tmux.js';
@@ -43,11 +43,19 @@ export async function send(services: Services, options: SendOptions): Promise<nu
   const dir = session.found.paths.dir;
   let state = liveActivity(services, dir, record, tmux.binary);
   const readyBy = Date.now() + READY_TIMEOUT_MS;
-  while (!state && Date.now() < readyBy && isAlive(process_)) {
+  // Until the first hook, the pane is looked at twice a second: a start-up question fires no hook.
+  for (let polls = 1; !state && Date.now() < readyBy && isAlive(process_); polls++) {
     await sleep(50);
-    state = readActivity(dir);
+    state = liveActivity(services, dir, record, polls % 10 === 0 ? tmux.binary : undefined);
   }
   if (!state) throw new UserError(`session ${label} has not become ready (no hook reported in 30 s)`);
+  if (state.dialog) {
+    // Typing into it would choose an answer (Enter on folder trust picks "No, exit"): --force or not.
+    throw new UserError(
+      `session ${label} is waiting: ${dialogQuestion(state.dialog)}: \`claude-session attach ${handle}\` to answer`,
+      SEND_BUSY,
+    );
+  }
   if (state.activity !== 'idle' && !options.force) {
     const what =
       state.activity === 'waiting'

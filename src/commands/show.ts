@@ -1,6 +1,7 @@
 import { formatBytes, printable } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
 import { resolveSession } from '../session/resolve.js';
+import { dialogQuestion } from '../session/screen.js';
 import { collectSessions } from './list.js';
 
 export async function show(services: Services, options: { query: string; json: boolean }): Promise<number> {
@@ -13,7 +14,12 @@ export async function show(services: Services, options: { query: string; json: b
     ['id', view.id],
     ['name', view.name],
     ['state', view.state],
-    ['activity', view.activity && view.activitySince ? `${view.activity} since ${view.activitySince}` : null],
+    [
+      'activity',
+      view.activity && view.activitySince
+        ? `${view.activity} since ${view.activitySince}${view.dialog ? ` (${dialogQuestion(view.dialog)})` : ''}`
+        : null,
+    ],
     ['runs in', view.state === 'running' ? view.mode : null],
     ['attached', view.attached],
     ['directory', view.cwd],

@@ -1,7 +1,8 @@
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
-import { type Activity, isActivity } from '../session/activity.js';
+import { type ActivityState, isActivity } from '../session/activity.js';
 import { runningProcess, tmuxPanes } from '../session/running.js';
+import { dialogQuestion } from '../session/screen.js';
 import { readSession } from '../session/store.js';
 import { liveActivity, locate } from '../session/tmux-session.js';
 import { findTmux } from '../system/tmux.js';
@@ -24,7 +25,7 @@ export async function wait(services: Services, options: WaitOptions): Promise<nu
   const until = options.until;
   if (!isActivity(until))
     throw new UserError(`--until ${JSON.stringify(until)}: use idle, waiting or working`, 2);
-  const { found, label } = locate(services, options.query);
+  const { found, label, handle } = locate(services, options.query);
   const { root } = services.settings();
   const tmuxBinary = findTmux(services.env);
   let lastLook = 0;
@@ -36,17 +37,18 @@ export async function wait(services: Services, options: WaitOptions): Promise<nu
     if (!record || !runningProcess(record, found.paths.dir, tmuxPanes(services.env))) {
       throw new UserError(`session ${label} is not running (it ended before it was ${until})`);
     }
-    // The screen is looked at once a second at most (a tmux call), not at every poll.
-    const look = Date.now() - lastLook >= 1000;
+    // The screen is looked at once a second at most (a tmux call), not at every poll, and at the end.
+    const due = Date.now() >= deadline;
+    const look = due || Date.now() - lastLook >= 1000;
     if (look) lastLook = Date.now();
     const state = liveActivity(services, found.paths.dir, record, look ? tmuxBinary : undefined);
     if (state?.activity === until) {
-      report(services, options, found.id, state.activity, state.since);
+      report(services, options, found.id, state);
       return 0;
     }
-    if (Date.now() >= deadline) {
+    if (due) {
       services.err(
-        `claude-session: session ${label} is still ${state?.activity ?? 'starting'} after ${(options.timeoutMs ?? 0) / 1000} s\n`,
+        `claude-session: session ${label} is still ${state?.activity ?? 'starting'} after ${(options.timeoutMs ?? 0) / 1000} s${state?.dialog ? ` (${dialogQuestion(state.dialog)}: \`claude-session attach ${handle}\` to answer)` : ''}\n`,
       );
       return WAIT_TIMED_OUT;
     }
@@ -54,6 +56,10 @@ export async function wait(services: Services, options: WaitOptions): Promise<nu
   }
 }
 
-function report(services: Services, options: WaitOptions, id: string, activity: Activity, since: Date): void {
-  if (options.json) services.out(`${JSON.stringify({ id, state: activity, since: since.toISOString() })}\n`);
+function report(services: Services, options: WaitOptions, id: string, state: ActivityState): void {
+  if (!options.json) return;
+  const { activity, since, dialog } = state;
+  services.out(
+    `${JSON.stringify({ id, state: activity, since: since.toISOString(), ...(dialog ? { dialog } : {}) })}\n`,
+  );
 }

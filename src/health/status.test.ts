@@ -54,6 +54,7 @@ describe('summarizeStatus', () => {
     mode: 'terminal',
     activity: null,
     activitySince: null,
+    dialog: null,
     attached: null,
   });
   it('counts by state, sums resident memory of live sessions and disk of all, and names the limits', () => {

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { observedActivity } from './activity.js';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/claude-2.1.332/${name}.ansi`, import.meta.url), 'utf8');
 
 const PERMISSION = ` Do you want to proceed?
  ❯ 1. Yes
@@ -63,5 +67,47 @@ describe('observedActivity', () => {
 
   it("without tmux (no capture) keeps the hooks' state", () => {
     expect(observedActivity(working, 99_000, undefined)).toEqual(working);
+    expect(observedActivity(undefined, 99_000, undefined)).toBeUndefined();
+  });
+});
+
+describe('observedActivity: a permission prompt dismissed with Esc (no hook fires)', () => {
+  const since = new Date(10_000);
+  const waiting = { activity: 'waiting' as const, since };
+  it.each([
+    ['the box is back: idle', 'screen-permission-escaped', { activity: 'idle', since }],
+    ['the box is back, 40 columns: idle', 'screen-permission-escaped-40', { activity: 'idle', since }],
+    ['the prompt still on screen: waiting', 'screen-permission', waiting],
+  ])('stale waiting, %s', (_what, name, expected) => {
+    expect(observedActivity(waiting, 20_000, () => fixture(name))).toEqual(expected);
+  });
+
+  it('a fresh waiting is not checked; Claude working after the answer is working', () => {
+    expect(observedActivity(waiting, 11_000, () => fixture('screen-permission-escaped'))).toEqual(waiting);
+    expect(observedActivity(waiting, 20_000, () => WORKING)).toEqual({ activity: 'working', since });
+    expect(observedActivity(waiting, 20_000, () => NOT_CLAUDE)).toEqual(waiting);
+    expect(observedActivity(waiting, 20_000, () => undefined)).toEqual(waiting);
+  });
+});
+
+describe('observedActivity: before the first hook', () => {
+  const launchedAt = new Date(5_000);
+  it.each([
+    ['folder trust', 'screen-folder-trust', 'folder-trust'],
+    ['folder trust, 40 columns', 'screen-folder-trust-40', 'folder-trust'],
+    ['the API key', 'screen-api-key', 'api-key'],
+    ['an MCP server', 'screen-mcp-server', 'mcp-server'],
+  ])('a start-up question (%s) is waiting since the launch, with which one', (_what, name, dialog) => {
+    expect(observedActivity(undefined, 20_000, () => fixture(name), launchedAt)).toEqual({
+      activity: 'waiting',
+      since: launchedAt,
+      dialog,
+    });
+  });
+
+  it('anything else is not known yet', () => {
+    for (const screen of [WORKING, NOT_CLAUDE, fixture('screen-permission-escaped'), '', undefined]) {
+      expect(observedActivity(undefined, 20_000, () => screen, launchedAt)).toBeUndefined();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../system/files.js';
-import { readScreen } from './screen.js';
+import { type DialogKind, readScreen } from './screen.js';
 
 /**
  * What Claude is doing in a live session, as its hooks last reported (libexec/hook writes
@@ -13,6 +13,8 @@ export type Activity = (typeof ACTIVITIES)[number];
 export interface ActivityState {
   activity: Activity;
   since: Date;
+  /** Read from the screen before Claude's first hook: the start-up question it waits on. */
+  dialog?: DialogKind;
 }
 
 export function activityFile(sessionDir: string): string {
@@ -41,26 +43,40 @@ export function clearActivity(sessionDir: string): void {
   rmSync(activityFile(sessionDir), { force: true });
 }
 
-/** A `working` state this old, in tmux, is checked against the screen (see observedActivity). */
+/** A `working` or `waiting` state this old, in tmux, is checked against the screen (see observedActivity). */
 export const SCREEN_CHECK_AFTER_MS = 3_000;
 
 /**
- * The hooks' state, corrected by the screen when it may be stale (see screen.ts): a `working` state
- * that has not changed for a while is `waiting` when a dialog is on screen, and `idle` when Claude's
- * prompt shows and nothing says it works (it was interrupted). `capture` reads the pane, or fails.
+ * The hooks' state, corrected by the screen where hooks say nothing (see screen.ts). `capture` reads
+ * the pane, or fails; `launchedAt` is when this Claude was started.
+ * - No hook yet: a dialog on screen is a start-up question (folder trust, API key): `waiting` since
+ *   the launch, with which one; anything else is not known yet.
+ * - `working` or `waiting` unchanged for a while: a dialog on screen means `waiting`; Claude's input
+ *   box with nothing working means `idle` (Esc interrupted it, or dismissed a permission prompt: no
+ *   hook fires for either); the box with Claude working after a permission prompt means `working`.
  */
 export function observedActivity(
   state: ActivityState | undefined,
   nowMs: number,
   capture: (() => string | undefined) | undefined,
+  launchedAt?: Date,
 ): ActivityState | undefined {
-  if (state?.activity !== 'working' || !capture || nowMs - state.since.getTime() < SCREEN_CHECK_AFTER_MS) {
-    return state;
+  if (!capture) return state;
+  if (state === undefined) {
+    const reading = read(capture);
+    if (!reading?.awaitsAnswer) return undefined;
+    return { activity: 'waiting', since: launchedAt ?? new Date(nowMs), dialog: reading.dialog };
   }
-  const screen = capture();
-  if (screen === undefined) return state;
-  const reading = readScreen(screen);
+  if (state.activity === 'idle' || nowMs - state.since.getTime() < SCREEN_CHECK_AFTER_MS) return state;
+  const reading = read(capture);
+  if (!reading) return state;
   if (reading.awaitsAnswer) return { activity: 'waiting', since: state.since };
-  if (reading.promptShown && !reading.busy) return { activity: 'idle', since: state.since };
-  return state;
+  if (!reading.promptShown) return state;
+  if (!reading.busy) return { activity: 'idle', since: state.since };
+  return { activity: 'working', since: state.since };
+}
+
+function read(capture: () => string | undefined): ReturnType<typeof readScreen> | undefined {
+  const screen = capture();
+  return screen === undefined ? undefined : readScreen(screen);
 }

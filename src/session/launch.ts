@@ -93,8 +93,10 @@ function hook(state: HookState, matcher?: string, mark?: 'prompt'): Record<strin
  * The hooks keep the session's live state (libexec/hook), measured on Claude Code 2.1.332: a prompt
  * fires UserPromptSubmit, then PreToolUse/PostToolUse per tool and Stop when the turn is done; a
  * permission dialog fires PermissionRequest at once and Notification `permission_prompt` seconds later
- * (the only one fired for auto mode's own dialog). An interrupt (Esc) fires nothing: the state stays
- * `working` until the next event (screen.ts reads the pane for it), so a new prompt always rewrites it.
+ * (the only one fired for auto mode's own dialog). Esc fires nothing, whether it interrupts Claude (the
+ * state stays `working`) or dismisses a permission prompt (it stays `waiting`), and neither do the
+ * questions Claude asks at start-up, before SessionStart: screen.ts reads the pane for these, and a new
+ * prompt always rewrites the state.
  */
 export function sessionClaudeSettings(): Record<string, unknown> {
   return {

@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readScreen } from './screen.js';
+
+/** A screen of the real Claude Code 2.1.332, captured with `tmux capture-pane -e -p` (see the README there). */
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/claude-2.1.332/${name}.ansi`, import.meta.url), 'utf8');
 
 // Screens of Claude Code 2.1.332 in an 80- and a 40-column tmux pane, as `capture-pane -p [-e]` gives them.
 const RULE = '─'.repeat(80);
@@ -129,4 +134,38 @@ describe('readScreen: a dialog waiting for an answer', () => {
   ])('%s', (_what, screen, expected) => {
     expect(readScreen(screen).awaitsAnswer).toBe(expected);
   });
+});
+
+describe('readScreen: real screens of Claude Code 2.1.332', () => {
+  it.each([
+    ['folder trust, before any hook', 'screen-folder-trust', 'folder-trust'],
+    ['folder trust at 40 columns', 'screen-folder-trust-40', 'folder-trust'],
+    ['"Do you want to use this API key?"', 'screen-api-key', 'api-key'],
+    ['the API key question at 40 columns', 'screen-api-key-40', 'api-key'],
+    ["a project's new MCP server (Esc to reject)", 'screen-mcp-server', 'mcp-server'],
+    ['a permission prompt', 'screen-permission', 'other'],
+  ])('%s: a dialog waits, and which', (_what, name, dialog) => {
+    expect(readScreen(fixture(name))).toMatchObject({
+      awaitsAnswer: true,
+      dialog,
+      promptShown: false,
+      typed: undefined,
+    });
+  });
+
+  it.each([
+    ['80 columns', 'screen-permission-escaped'],
+    ['40 columns', 'screen-permission-escaped-40'],
+  ])(
+    'a permission prompt dismissed with Esc, %s: the empty input box is back, nothing waits or works',
+    (_what, name) => {
+      expect(readScreen(fixture(name))).toEqual({
+        awaitsAnswer: false,
+        dialog: undefined,
+        busy: false,
+        promptShown: true,
+        typed: '',
+      });
+    },
+  );
 });

@@ -1,7 +1,10 @@
 /**
  * What Claude Code's screen in a tmux pane says, where its hooks say nothing (measured on 2.1.332):
- * a dialog that fires no hook (auto mode's "can't check actions" through a gateway), and an
- * interruption with Esc, after which no hook fires and the last state stays `working`.
+ * a dialog that fires no hook (auto mode's "can't check actions" through a gateway); the questions
+ * Claude asks at start-up, before its first hook (folder trust, "Do you want to use this API key?", a
+ * project's MCP server); and Esc, which fires no hook, whether it interrupts Claude (the last state
+ * stays `working`) or dismisses a permission prompt (it stays `waiting`). Fixtures of these screens
+ * are in test/fixtures/claude-2.1.332/.
  *
  * The reading is conservative: anything it does not recognise as Claude's prompt leaves the hooks'
  * state alone.
@@ -19,9 +22,21 @@ const INPUT_MARK = /^(?:\x1b\[[0-9;:]*m)*❯ ?/;
 const RULE = /^─{10,}\s*$/;
 /** Claude's spinner line while it works: a glyph, a verb, an ellipsis ("✶ Gesticulating… (2s)"). */
 const SPINNER = /^[·✢✳✶✻✽*] \S+…/;
+/** Which question a dialog asks, where it is one Claude asks at start-up; `other` for the rest. */
+export type DialogKind = 'folder-trust' | 'api-key' | 'mcp-server' | 'other';
+
+/** The start-up questions, by a phrase of their text (which wraps in a narrow pane: matched flattened). */
+const DIALOGS: [Exclude<DialogKind, 'other'>, RegExp][] = [
+  ['folder-trust', /\bIs this a project you created or one you trust\?|\bYes, I trust this folder\b/],
+  ['api-key', /\bDo you want to use this API key\?/],
+  ['mcp-server', /\bNew MCP servers? found in\b/],
+];
+
 export interface ScreenReading {
-  /** A dialog waits for an answer: its footer says "Esc to cancel". */
+  /** A dialog waits for an answer: its footer says "Esc to cancel" (or "Esc to reject"). */
   awaitsAnswer: boolean;
+  /** With `awaitsAnswer`: which question it is. */
+  dialog: DialogKind | undefined;
   /** Claude works: its footer says "esc to interrupt", or its spinner is on screen. */
   busy: boolean;
   /** Claude's input box is at the bottom of the screen. */
@@ -36,13 +51,27 @@ export function readScreen(capture: string): ScreenReading {
   const plain = raw.map((line) => line.replace(SGR, ''));
   const footer = plain.slice(-4);
   const box = inputBox(plain);
+  const awaitsAnswer = /\bEsc to (?:cancel|reject)\b/.test(flatten(footer));
   return {
-    awaitsAnswer: footer.some((line) => /\bEsc to cancel\b/.test(line)),
+    awaitsAnswer,
+    dialog: awaitsAnswer ? dialogKind(plain) : undefined,
     busy:
       footer.some((line) => /\besc to interrupt\b/i.test(line)) || plain.some((line) => SPINNER.test(line)),
     promptShown: box !== undefined,
     typed: box && typedText(raw.slice(box.top + 1, box.bottom)),
   };
+}
+
+function flatten(lines: string[]): string {
+  return lines.join(' ').replace(/\s+/g, ' ');
+}
+
+/** The dialog is what lies below the last rule (its top border); what is above it is history. */
+function dialogKind(plain: string[]): DialogKind {
+  let top = plain.length - 1;
+  while (top > 0 && !RULE.test(plain[top] ?? '')) top--;
+  const text = flatten(plain.slice(top));
+  return DIALOGS.find(([, phrase]) => phrase.test(text))?.[0] ?? 'other';
 }
 
 /** The rules around the input box: the bottom one is among the last lines, the top one above a "❯". */
@@ -113,4 +142,18 @@ function isGrey(colour: number[]): boolean {
   }
   const [r = -1, g = -1, b = -1] = colour;
   return r === g && g === b && r >= 64 && r <= 192;
+}
+
+/** A start-up dialog's question, for messages: "Claude asks about folder trust". */
+export function dialogQuestion(kind: DialogKind): string {
+  switch (kind) {
+    case 'folder-trust':
+      return 'Claude asks about folder trust';
+    case 'api-key':
+      return 'Claude asks whether to use the API key in ANTHROPIC_API_KEY';
+    case 'mcp-server':
+      return "Claude asks about the project's MCP server (.mcp.json)";
+    default:
+      return 'Claude asks a question';
+  }
 }

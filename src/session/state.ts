@@ -1,6 +1,7 @@
 import type { Activity, ActivityState } from './activity.js';
 import { shortId } from './layout.js';
 import type { SessionRecord } from './record.js';
+import type { DialogKind } from './screen.js';
 import type { FoundSession } from './store.js';
 import type { Usage } from './usage.js';
 
@@ -28,6 +29,8 @@ export interface SessionView {
   /** While running: what Claude's hooks last reported, and since when; null when unknown. */
   activity: Activity | null;
   activitySince: string | null;
+  /** While `waiting` before Claude's first hook: the start-up question on its screen (see screen.ts). */
+  dialog: DialogKind | null;
   /** While running in tmux: how many terminals are attached. */
   attached: number | null;
   problem: string | null;
@@ -71,6 +74,7 @@ export function viewSession(
     mode: record ? (record.tmux ? 'tmux' : 'terminal') : null,
     activity: alive ? (live.activity?.activity ?? null) : null,
     activitySince: alive && live.activity ? live.activity.since.toISOString() : null,
+    dialog: alive ? (live.activity?.dialog ?? null) : null,
     attached: alive && record?.tmux ? (live.attached ?? 0) : null,
     problem: found.problem ?? null,
     hint: found.problem ? `inspect or remove ${found.paths.dir}` : null,

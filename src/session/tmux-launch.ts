@@ -7,12 +7,21 @@ import { writeFileAtomicSync } from '../system/files.js';
 import { handOff, handOffAvailable, runChild } from '../system/handoff.js';
 import { launcherPath } from '../system/install-dir.js';
 import { identify, isAlive, type ProcessIdentity } from '../system/proc.js';
-import { attachArgv, hasSession, insideServer, killSession, newSession, type Tmux } from '../system/tmux.js';
-import { readActivity } from './activity.js';
+import {
+  attachArgv,
+  capturePane,
+  hasSession,
+  insideServer,
+  killSession,
+  newSession,
+  type Tmux,
+} from '../system/tmux.js';
+import { observedActivity, readActivity } from './activity.js';
 import { encodePlan, type LaunchPlan, paneLaunchPlan } from './launch.js';
 import { sessionLabel, sessionPaths, shortId } from './layout.js';
 import { registerLive } from './live.js';
 import type { SessionRecord } from './record.js';
+import { type DialogKind, dialogQuestion } from './screen.js';
 import { updateRecord } from './store.js';
 
 /** How a launch in tmux ends for the caller: attached to it, or back at the shell once Claude is up. */
@@ -76,10 +85,20 @@ export async function startInTmux(
   }
   const label = sessionLabel(record.id, record.name);
   if (start.attach) return attach(services, tmux, record.id);
-  if (start.wait && identity) await waitUntilReady(services, paths.dir, identity, label);
   const handle = record.name ?? record.id.slice(0, 8);
+  const dialog =
+    start.wait && identity
+      ? await waitUntilReady(services, paths.dir, identity, label, () => capturePane(tmux, record.id))
+      : undefined;
+  if (dialog) {
+    services.err(
+      `claude-session: session ${label} started: ${dialogQuestion(dialog)}: \`claude-session attach ${handle}\` to answer\n`,
+    );
+  }
   if (start.json) {
-    services.out(`${JSON.stringify({ id: record.id, name: record.name, pid, tmuxSocket: tmux.socket })}\n`);
+    services.out(
+      `${JSON.stringify({ id: record.id, name: record.name, pid, tmuxSocket: tmux.socket, dialog: dialog ?? null })}\n`,
+    );
   } else {
     services.out(`session ${label} runs in tmux: \`claude-session attach ${handle}\` to see it\n`);
   }
@@ -109,15 +128,29 @@ export function attach(services: Services, tmux: Tmux, id: string): Promise<numb
   return runChild(plan, () => undefined);
 }
 
+/**
+ * Waits for Claude's first hook; returns the start-up question on its screen instead when it asks one
+ * first (folder trust, an API key: they come before any hook), looked at twice a second.
+ */
 async function waitUntilReady(
   services: Services,
   sessionDir: string,
   identity: ProcessIdentity,
   label: string,
-): Promise<void> {
+  capture: () => string,
+): Promise<DialogKind | undefined> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (readActivity(sessionDir)) return;
+  const tryCapture = () => {
+    try {
+      return capture();
+    } catch {
+      return undefined;
+    }
+  };
+  for (let polls = 0; Date.now() < deadline; polls++) {
+    if (readActivity(sessionDir)) return undefined;
+    const seen = polls % 10 === 9 ? observedActivity(undefined, Date.now(), tryCapture) : undefined;
+    if (seen?.dialog) return seen.dialog;
     if (!isAlive(identity)) {
       throw new UserError(
         `Claude ended right after it started in session ${label}: \`claude-session resume\` it in a terminal to see why`,

@@ -72,7 +72,10 @@ export function liveInTmux(services: Services, query: string): Located & { tmux:
   return { ...located, tmux: tmuxOf(services, record) };
 }
 
-/** The live state of a running session: its hooks', checked against its pane when it may be stale. */
+/**
+ * The live state of a running session: its hooks', checked against its pane when it may be stale or
+ * no hook has reported yet (`tmuxBinary` undefined: the pane is not looked at).
+ */
 export function liveActivity(
   services: Services,
   sessionDir: string,
@@ -90,5 +93,11 @@ export function liveActivity(
           }
         }
       : undefined;
-  return observedActivity(readActivity(sessionDir), services.now().getTime(), capture);
+  const launched = Date.parse(record.process?.startedAt ?? record.lastLaunchAt);
+  return observedActivity(
+    readActivity(sessionDir),
+    services.now().getTime(),
+    capture,
+    Number.isFinite(launched) ? new Date(launched) : undefined,
+  );
 }

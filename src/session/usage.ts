@@ -1,12 +1,16 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { holdsConversation } from './transcript.js';
 
 /** What a session's config dir holds, from one walk that never follows a link (shared entries are links). */
 export interface Usage {
   diskBytes: number;
   /** Newest modification of anything Claude wrote; undefined for an empty dir. */
   lastActivityMs: number | undefined;
-  /** A prompt in history.jsonl or a transcript under projects/. */
+  /**
+   * A transcript under projects/ holds a message (see transcript.ts). history.jsonl does not count: it
+   * records every line typed, `/exit` included, and `--continue` never reads it.
+   */
   hasConversation: boolean;
 }
 
@@ -49,21 +53,34 @@ function walk(dir: string, depth: number, usage: Usage): void {
     }
     if (usage.lastActivityMs === undefined || stat.mtimeMs > usage.lastActivityMs)
       usage.lastActivityMs = stat.mtimeMs;
-    if (stat.size > 0 && isConversation(entry.name, depth, dir)) usage.hasConversation = true;
+    if (
+      !usage.hasConversation &&
+      stat.isFile() &&
+      stat.size > 0 &&
+      isTranscript(entry.name, depth, dir) &&
+      holdsConversation(path)
+    )
+      usage.hasConversation = true;
   }
 }
 
-function isConversation(name: string, depth: number, dir: string): boolean {
-  if (depth === 0) return name === 'history.jsonl';
-  // projects/<folder>/<conversation>.jsonl
+/** projects/<folder>/<conversation>.jsonl */
+function isTranscript(name: string, depth: number, dir: string): boolean {
   return depth === 2 && name.endsWith('.jsonl') && basename(dirname(dir)) === 'projects';
 }
 
-/** Whether the session has a conversation in `cwd` that `claude --continue` would pick up. */
-export function hasTranscriptIn(configDir: string, slug: string): boolean {
-  if (!isRealDirectory(configDir)) return false;
+/**
+ * Whether the session has a conversation in the folder `slug` (its cwd) that `claude --continue` would
+ * pick up: the same rule as `hasConversation`, so `list`, `resume`, `attach` and `cleanup` agree.
+ */
+export function hasConversationIn(configDir: string, slug: string): boolean {
+  if (!isRealDirectory(configDir) || !isRealDirectory(join(configDir, 'projects'))) return false;
+  const folder = join(configDir, 'projects', slug);
+  if (!isRealDirectory(folder)) return false;
   try {
-    return readdirSync(join(configDir, 'projects', slug)).some((name) => name.endsWith('.jsonl'));
+    return readdirSync(folder).some(
+      (name) => name.endsWith('.jsonl') && holdsConversation(join(folder, name)),
+    );
   } catch {
     return false;
   }

@@ -86,6 +86,7 @@ function facts(overrides: Partial<HealthFacts> = {}): HealthFacts {
     protectShared: 'readonly',
     unlocked: false,
     unprotected: [],
+    protectionRefused: [],
     claude: {
       path: '/usr/bin/claude',
       source: 'PATH',
@@ -280,6 +281,21 @@ describe('installation checks', () => {
       'writable by sessions: skills',
     );
     expect(statuses(checkProtection(facts({ protectShared: 'off', uid: 0 })))).toEqual(['ok']);
+  });
+  it('protection: each entry left alone behind an unsafe link is a warning with its fix', () => {
+    const refused = {
+      name: 'agents',
+      reason:
+        'leads through /srv/team, which is writable by its group: another user could point it at your own files',
+      fix: "make /srv/team (and every directory on the way) yours or root's and not writable by group or others, or replace /home/u/.claude/agents with a copy",
+    };
+    const findings = checkProtection(facts({ protectionRefused: [refused], unprotected: ['skills'] }));
+    expect(statuses(findings)).toEqual(['warn', 'warn']);
+    expect(findings[0]?.message).toBe(
+      `not protected: shared agents ${refused.reason}; claude-session changes no mode there`,
+    );
+    expect(findings[0]?.fix).toBe(refused.fix);
+    expect(statuses(checkProtection(facts({ protectionRefused: [refused], uid: 0 })))).toEqual(['warn']);
   });
   it('login: private copies of shared /login credentials are a warning with `claude-session login`', () => {
     const credentials = {

@@ -180,16 +180,21 @@ export function checkProtection(facts: HealthFacts): Finding[] {
       },
     ];
   }
+  const findings: Finding[] = facts.protectionRefused.map((refusal) => ({
+    check,
+    status: 'warn',
+    message: `not protected: shared ${refusal.name} ${refusal.reason}; claude-session changes no mode there`,
+    fix: refusal.fix,
+  }));
   if (facts.unprotected.length > 0) {
-    return [
-      {
-        check,
-        status: 'warn',
-        message: `writable by sessions: ${facts.unprotected.join(', ')} in ${tildify(facts.base.dir, facts.home)}`,
-        fix: 'claude-session shared lock (the next session start also protects them)',
-      },
-    ];
+    findings.push({
+      check,
+      status: 'warn',
+      message: `writable by sessions: ${facts.unprotected.join(', ')} in ${tildify(facts.base.dir, facts.home)}`,
+      fix: 'claude-session shared lock (the next session start also protects them)',
+    });
   }
+  if (findings.length > 0) return findings;
   return [{ check, status: 'ok', message: `shared ${names} are read-only ("protectShared": "readonly")` }];
 }
 

@@ -5,7 +5,7 @@ import type { Settings } from '../config/config.js';
 import { resolveBase } from '../session/base.js';
 import { tokenFile, versionCacheFile } from '../session/layout.js';
 import { baseCredentialsFile, CREDENTIALS_FILE, chooseLogin, readStoredToken } from '../session/login.js';
-import { isUnlocked, unprotectedEntries } from '../session/protect.js';
+import { inspectTops, isUnlocked } from '../session/protect.js';
 import { tmuxPanes } from '../session/running.js';
 import { readSessions } from '../session/store.js';
 import { askVersion, claudeVersion, findClaude } from '../system/claude-binary.js';
@@ -53,6 +53,7 @@ export function gatherFacts(services: Services): HealthFacts {
   for (const dir of bases)
     baseConversations.set(dir, conversationsIn(dir, { withHistory: true, follow: true }));
   const anyInBase = [...baseConversations.values()].some((ids) => ids.size > 0);
+  const tops = baseExists ? inspectTops({ baseDir, home: settings.home, root }) : [];
   const panes = tmuxPanes(env);
   const sessions = found.map((session) => gatherSession(session, settings.home, anyInBase, panes));
 
@@ -68,7 +69,10 @@ export function gatherFacts(services: Services): HealthFacts {
     base: { dir: baseDir, exists: baseExists, source: baseSource },
     protectShared: settings.protectShared,
     unlocked: isUnlocked(root),
-    unprotected: baseExists ? unprotectedEntries(baseDir) : [],
+    unprotected: tops.filter((top) => top.state === 'writable').map((top) => top.name),
+    protectionRefused: tops.flatMap((top) =>
+      top.state === 'refused' ? [{ name: top.name, reason: top.reason, fix: top.fix }] : [],
+    ),
     claude: claudeFacts(services, rootStat !== undefined),
     login:
       login.kind === 'environment'

@@ -143,6 +143,8 @@ export interface HealthFacts {
   protectShared: ProtectPolicy;
   unlocked: boolean;
   unprotected: string[];
+  /** Shared entries protection leaves alone: their link leads where another user could redirect it. */
+  protectionRefused: { name: string; reason: string; fix: string }[];
   claude: {
     path: string | undefined;
     source: 'CLAUDE_SESSION_CLAUDE' | 'managed store' | 'PATH' | undefined;

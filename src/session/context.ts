@@ -27,9 +27,7 @@ export interface LaunchContext {
 export async function launchContext(services: Services, base: Base): Promise<LaunchContext> {
   const settings = services.settings();
   const claude = await resolveClaude(services);
-  const notices: string[] = [];
-  const protection = enforceProtection(settings, base);
-  if (protection) notices.push(protection);
+  const notices = enforceProtection(settings, base);
   const login = chooseLogin(
     services.env,
     readStoredToken(tokenFile(settings.root)),

@@ -8,7 +8,14 @@ import type { Base } from './base.js';
 import { sessionClaudeSettings } from './launch.js';
 import { type SessionPaths, sessionsDir } from './layout.js';
 import { applyLogin, type LoginStrategy } from './login.js';
-import { isUnlocked, lockShared, unprotectedEntries } from './protect.js';
+import {
+  inspectTops,
+  isUnlocked,
+  lockShared,
+  type ProtectionScope,
+  refusalLine,
+  runsAsRoot,
+} from './protect.js';
 import { parseBaseClaudeJson, seedClaudeJson } from './seed.js';
 import { linkSharedEntries } from './shared.js';
 
@@ -111,23 +118,44 @@ function hasValidJson(path: string): boolean {
 
 /**
  * Under the `readonly` policy, protects shared entries found writable (new in the base, or after an
- * unlock was undone by hand). Returns a line for the user, or undefined when there is nothing to say.
+ * unlock was undone by hand). Returns the lines to tell the user (none when there is nothing to say).
  */
-export function enforceProtection(settings: Settings, base: Base): string | undefined {
-  if (settings.protectShared !== 'readonly') return undefined;
-  if (isUnlocked(settings.root)) {
-    return 'shared skills, agents and commands are unlocked: sessions can change them (`claude-session shared lock` protects them again)';
+export function enforceProtection(settings: Settings, base: Base): string[] {
+  if (settings.protectShared !== 'readonly') return [];
+  if (runsAsRoot()) {
+    return [
+      'running as root, which ignores permission bits: the shared tools are not protected from sessions',
+    ];
   }
-  const open = unprotectedEntries(base.dir);
-  if (open.length === 0) return undefined;
-  const report = lockShared(settings.root, base.dir);
+  if (isUnlocked(settings.root)) {
+    return [
+      'shared skills, agents and commands are unlocked: sessions can change them (`claude-session shared lock` protects them again)',
+    ];
+  }
+  const scope: ProtectionScope = { baseDir: base.dir, home: settings.home, root: settings.root };
+  const tops = inspectTops(scope);
+  const lines = tops.flatMap((top) =>
+    top.state === 'refused'
+      ? [`not protected: shared ${refusalLine(top)} (see \`claude-session doctor\`)`]
+      : [],
+  );
+  const open = tops.filter((top) => top.state === 'writable').map((top) => top.name);
+  if (open.length === 0) return lines;
+  const report = lockShared(scope);
   audit(settings.root, {
     action: 'protection-changed',
     outcome: report.failed.length > 0 ? 'failed' : 'ok',
     detail: `lock ${base.dir} at a session start (${open.join(', ')})`,
   });
-  if (report.failed.length > 0) {
-    return `could not protect ${report.failed.length} shared path(s), e.g. ${report.failed[0]}: see \`claude-session shared status\``;
+  const [failed] = report.failed;
+  if (failed) {
+    lines.push(
+      `could not protect ${report.failed.length} shared path(s), e.g. ${failed.path} (${failed.reason}): see \`claude-session shared status\``,
+    );
+  } else {
+    lines.push(
+      `protected shared ${open.join(', ')} in ${base.dir} (read-only); edit them after \`claude-session shared unlock\``,
+    );
   }
-  return `protected shared ${open.join(', ')} in ${base.dir} (read-only); edit them after \`claude-session shared unlock\``;
+  return lines;
 }

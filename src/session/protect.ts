@@ -1,27 +1,22 @@
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  existsSync,
-  lstatSync,
-  readdirSync,
-  realpathSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { errorCode } from '../cli/errors.js';
+import { readFileIfExists } from '../system/files.js';
+import { changeableItself, isWithin, privateGroup, resolveSafely, type Trust } from './protect-path.js';
+import { type Failure, type Protection, protectTree } from './protect-walk.js';
 import { SHARED_ENTRIES } from './shared.js';
 
 /**
  * Protection of the shared skills, agents, commands, rules, output styles and CLAUDE.md. A session reaches
  * them through links, and a write through a link is a write to the base's file, so the only protection
  * that holds for the same user is the base's own permission bits: under `readonly` the shared trees have
- * no write bits, so a session (Claude's tools, a shell it runs) can neither change nor delete them.
+ * no write bits, so Claude's tools and the commands a session runs cannot change them by accident. A
+ * session's own shell can still `chmod` them back: this guards against accidents, not a hostile agent,
+ * and it is nothing at all to root, who ignores permission bits.
  * The user edits them after `claude-session shared unlock` and re-protects with `shared lock`.
- * A top-level entry that is itself a link (a dotfiles checkout, say) is followed once; links inside the
- * trees are never followed: what they point to is left as it is.
+ * A top-level entry that is itself a link (a dotfiles checkout) is followed only when nobody else can
+ * change where it leads (see protect-path.ts); links inside the trees are never followed (protect-walk.ts).
  */
 export const PROTECTED = SHARED_ENTRIES.filter((entry) => entry.protect).map((entry) => entry.name);
 
@@ -33,80 +28,145 @@ export function isUnlocked(root: string): boolean {
   return existsSync(unlockMarker(root));
 }
 
+/** Root ignores permission bits: read-only files protect nothing from a session running as root. */
+export function runsAsRoot(): boolean {
+  return process.geteuid?.() === 0;
+}
+
+/** What protection is about: the base's shared entries, and what a lock must never reach. */
+export interface ProtectionScope {
+  baseDir: string;
+  home: string;
+  root: string;
+}
+
+export interface Refusal {
+  name: string;
+  reason: string;
+  fix: string;
+}
+
 export interface ProtectionReport {
   changed: number;
-  failed: string[];
+  failed: Failure[];
+  /** Entries left alone: their link leads where another user could redirect it. */
+  refused: Refusal[];
 }
 
-type Mode = 'lock' | 'unlock';
+export type TopState =
+  | { name: string; state: 'missing' }
+  | { name: string; state: 'protected' | 'writable'; path: string }
+  | ({ state: 'refused' } & Refusal);
 
-function newMode(mode: number, how: Mode): number {
-  return how === 'lock' ? mode & ~0o222 : mode | 0o200;
-}
-
-function walk(path: string, how: Mode, report: ProtectionReport): void {
-  let stat: ReturnType<typeof lstatSync>;
-  try {
-    stat = lstatSync(path);
-  } catch {
-    return;
-  }
-  if (stat.isSymbolicLink()) return;
-  const mode = stat.mode & 0o7777;
-  const wanted = newMode(mode, how);
-  // Unlock a directory before reading it; lock it after its children, the order a failure leaves safest.
-  if (how === 'unlock' && wanted !== mode) change(path, wanted, report);
-  if (stat.isDirectory()) {
-    let names: string[] = [];
+/**
+ * Each protected entry of the base: where it really is, and whether a session could write it. Cheap
+ * enough for every launch (a few lstat calls per entry, no walk).
+ */
+export function inspectTops(scope: ProtectionScope): TopState[] {
+  const trust = ourTrust();
+  const { uid } = trust;
+  const own = [scope.home, scope.baseDir, scope.root].map(canonical);
+  return PROTECTED.map((name): TopState => {
+    const entry = join(scope.baseDir, name);
+    const refuse = (reason: string, fix: string): TopState => ({ name, state: 'refused', reason, fix });
+    let resolution: ReturnType<typeof resolveSafely>;
     try {
-      names = readdirSync(path);
-    } catch {
-      report.failed.push(path);
+      resolution = resolveSafely(entry, trust);
+    } catch (error) {
+      return refuse(
+        `cannot be checked (${errorCode(error) ?? String(error)})`,
+        `check the permissions of ${entry}`,
+      );
     }
-    for (const name of names) walk(join(path, name), how, report);
-  }
-  if (how === 'lock' && wanted !== mode) change(path, wanted, report);
-}
-
-function change(path: string, mode: number, report: ProtectionReport): void {
-  try {
-    chmodSync(path, mode);
-    report.changed++;
-  } catch {
-    // Not ours to change (another user's): a failure only if we could write it all the same.
-    if (isWritable(path)) report.failed.push(path);
-  }
-}
-
-export function setProtection(baseDir: string, how: Mode): ProtectionReport {
-  const report: ProtectionReport = { changed: 0, failed: [] };
-  for (const name of PROTECTED) {
-    let top: string;
+    if (resolution.kind === 'missing') return { name, state: 'missing' };
+    if (resolution.kind === 'unchecked') {
+      return refuse(
+        `cannot be checked at ${resolution.at} (${resolution.code})`,
+        `check the permissions of ${resolution.at}`,
+      );
+    }
+    if (resolution.kind === 'unsafe') {
+      const { at, why } = resolution;
+      return refuse(
+        `leads through ${at}, which ${why}: another user could point it at your own files`,
+        `make ${at} (and every directory on the way) yours or root's and not writable by group or others, or replace ${entry} with a copy`,
+      );
+    }
+    const { path } = resolution;
+    if (own.some((dir) => isWithin(dir, path)) || isWithin(path, own[2] as string)) {
+      return refuse(
+        `leads to ${path}, which holds your home, base config or session root`,
+        `point ${entry} at the shared tree itself`,
+      );
+    }
+    let stat: ReturnType<typeof statSync>;
     try {
-      top = realpathSync(join(baseDir, name));
-    } catch {
-      continue;
+      stat = statSync(path);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return { name, state: 'missing' };
+      return refuse(
+        `cannot be checked at ${path} (${errorCode(error) ?? String(error)})`,
+        `check the permissions of ${path}`,
+      );
     }
-    walk(top, how, report);
+    const problem = resolution.viaLink ? changeableItself(stat, trust) : undefined;
+    if (problem) {
+      return refuse(
+        `links to ${path}, which ${problem}: another user could change what it holds`,
+        stat.uid === uid ? `chmod go-w ${path}` : `replace ${entry} with a copy, or leave it unprotected`,
+      );
+    }
+    const writable = (stat.mode & 0o222) !== 0 && isWritable(path);
+    return { name, state: writable ? 'writable' : 'protected', path };
+  });
+}
+
+/** A refused entry, as the start notice, `shared` and `doctor` name it. */
+export function refusalLine(refusal: Refusal): string {
+  return `${refusal.name} ${refusal.reason}`;
+}
+
+export function setProtection(scope: ProtectionScope, how: Protection): ProtectionReport {
+  const uid = process.geteuid?.() ?? -1;
+  const report: ProtectionReport = { changed: 0, failed: [], refused: [] };
+  for (const top of inspectTops(scope)) {
+    if (top.state === 'refused') report.refused.push({ name: top.name, reason: top.reason, fix: top.fix });
+    else if (top.state !== 'missing') protectTree(top.path, how, uid, report);
   }
   return report;
 }
 
-/**
- * Cheap check for the launch path: the top of each protected entry present in the base has no write bit
- * (what root sees) or is not writable by us anyway (another user's shared tree).
- */
-export function unprotectedEntries(baseDir: string): string[] {
-  const open: string[] = [];
-  for (const name of PROTECTED) {
-    try {
-      const path = join(baseDir, name);
-      if ((statSync(path).mode & 0o222) !== 0 && isWritable(path)) open.push(name);
-    } catch (error) {
-      if (errorCode(error) !== 'ENOENT') open.push(name);
-    }
-  }
-  return open;
+export function lockShared(scope: ProtectionScope): ProtectionReport {
+  const report = setProtection(scope, 'lock');
+  rmSync(unlockMarker(scope.root), { force: true });
+  return report;
+}
+
+export function unlockShared(scope: ProtectionScope): ProtectionReport {
+  writeFileSync(unlockMarker(scope.root), `${new Date().toISOString()}\n`, { mode: 0o600 });
+  return setProtection(scope, 'unlock');
+}
+
+/** Us, as protect-path.ts trusts: /etc/group is read only when a group-writable directory comes up. */
+function ourTrust(): Trust {
+  const uid = process.geteuid?.() ?? -1;
+  const gid = process.getegid?.() ?? -1;
+  let ours: number | undefined | null = null;
+  return {
+    uid,
+    isPrivateGroup: (candidate) => {
+      if (candidate !== gid) return false;
+      if (ours === null) {
+        try {
+          const groups = readFileIfExists('/etc/group', { maxBytes: 4 * 1024 * 1024 });
+          ours = privateGroup(groups, userInfo().username, gid);
+        } catch {
+          ours = undefined;
+        }
+      }
+      return ours === gid;
+    },
+  };
 }
 
 function isWritable(path: string): boolean {
@@ -118,13 +178,10 @@ function isWritable(path: string): boolean {
   }
 }
 
-export function lockShared(root: string, baseDir: string): ProtectionReport {
-  const report = setProtection(baseDir, 'lock');
-  rmSync(unlockMarker(root), { force: true });
-  return report;
-}
-
-export function unlockShared(root: string, baseDir: string): ProtectionReport {
-  writeFileSync(unlockMarker(root), `${new Date().toISOString()}\n`, { mode: 0o600 });
-  return setProtection(baseDir, 'unlock');
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }

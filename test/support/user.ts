@@ -13,13 +13,19 @@ export interface TestUser {
   gid: number;
 }
 
-export function ordinaryUser(): TestUser | undefined {
-  if (process.getuid?.() !== 0) return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+/**
+ * An ordinary user to run as: `name` (created once), or, when the tests do not run as root, ourselves for
+ * the default test user and none for any other (only root can act as a second user).
+ */
+export function ordinaryUser(name = TEST_USER): TestUser | undefined {
+  if (process.getuid?.() !== 0) {
+    return name === TEST_USER ? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 } : undefined;
+  }
   try {
-    execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
+    execFileSync('id', ['-u', name], { stdio: 'ignore' });
   } catch {
     try {
-      execFileSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', TEST_USER], {
+      execFileSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', name], {
         stdio: 'ignore',
       });
     } catch {
@@ -27,8 +33,8 @@ export function ordinaryUser(): TestUser | undefined {
     }
   }
   try {
-    const uid = Number(execFileSync('id', ['-u', TEST_USER], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', TEST_USER], { encoding: 'utf8' }).trim());
+    const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
     return undefined;

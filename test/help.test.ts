@@ -29,6 +29,7 @@ describe('help and version', () => {
     ['unpin'],
     ['doctor'],
     ['status'],
+    ['answers'],
   ])('prints help for %j', async (...command) => {
     const result = await sandbox.run([...command, '--help']);
     expect(result.code, `${result.stderr} ${result.signal}`).toBe(0);

@@ -21,7 +21,9 @@ export type AuditAction =
   | 'imported'
   | 'update-installed'
   | 'update-rolled-back'
-  | 'protection-changed';
+  | 'protection-changed'
+  | 'answers-kept'
+  | 'answers-forgotten';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { LaunchMode } from '../session/start.js';
+import { registerAnswersCommands } from './commands-answers.js';
 import { registerCleanupCommands } from './commands-cleanup.js';
 import { registerDoctorCommands } from './commands-doctor.js';
 import { registerTmuxCommands } from './commands-tmux.js';
@@ -278,6 +279,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
   registerTmuxCommands(program, services, run);
   registerCleanupCommands(program, services, run);
   registerDoctorCommands(program, services, run);
+  registerAnswersCommands(program, services, run);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { timerEnvironment } from '../cleanup/timer.js';
 import { UserError } from '../cli/errors.js';
 import { formatBytes } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
+import { harvestAnswers } from '../session/answers-store.js';
 import { tmuxPanes } from '../session/running.js';
 import { readline, tty } from '../system/lazy.js';
 import { installedEntry, installTimer, removeTimer } from '../system/scheduler.js';
@@ -57,6 +58,8 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
     services.err('claude-session: nothing was removed\n');
     return 1;
   }
+  // What the user answered in a session it removes holds for later sessions (see answers-store.ts).
+  if (plan.remove.length > 0) harvestAnswers(root);
   const result: CleanupResult = { ...preview, dryRun: false, removed: [], kept: [...plan.keep], temp: [] };
   const planned = new Map(candidates.map((candidate) => [candidate.id, candidate]));
   const fresh = tmuxPanes(services.env, { fresh: true });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { audit } from '../audit/audit.js';
 import { UserError } from '../cli/errors.js';
 import type { Services } from '../cli/services.js';
+import { harvestAnswers } from '../session/answers-store.js';
 import { baseOfSession } from '../session/base.js';
 import { launchContext } from '../session/context.js';
 import { findResumeTarget } from '../session/conversation.js';
@@ -106,13 +107,15 @@ export async function resume(services: Services, options: ResumeOptions): Promis
         `session ${sessionLabel(record.id, record.name)} was started in ${record.cwd}, which no longer exists: recreate it first`,
       );
     }
+    // Before the guard rails forget the sessions that have ended (see answers-store.ts).
+    const answers = harvestAnswers(settings.root, [record.id]);
     checkGuardRails(services, options.force);
     userSettings(options.args, record.cwd);
     const cap = memoryCapFor(services, undefined);
     const tmux = tmuxStartFor(services, options);
     const base = baseOfSession(record.base, settings.home);
     const context = await launchContext(services, base);
-    prepareConfigDir(session.paths, base, context.login);
+    prepareConfigDir(session.paths, base, context.login, answers);
     const continues =
       conversation === undefined &&
       !chosen &&

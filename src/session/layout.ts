@@ -8,6 +8,8 @@ import { printable } from '../cli/format.js';
  *   <root>/sessions/<id>/config/                 the session's CLAUDE_CONFIG_DIR
  *   <root>/sessions/<id>/tmp/                    its CLAUDE_CODE_TMPDIR
  *   <root>/sessions/<id>/claude-settings.json    settings for this session only (passed with --settings)
+ *   <root>/sessions/<id>/answers-given.json      the answers its .claude.json was given (see answers.ts)
+ *   <root>/answers.json                          answers given in sessions, for later sessions
  */
 export function sessionsDir(root: string): string {
   return join(root, 'sessions');
@@ -47,6 +49,16 @@ export function cacheDir(root: string): string {
 /** Where `claude --version` answers are cached, per binary (see claudeVersion). */
 export function versionCacheFile(root: string): string {
   return join(cacheDir(root), 'claude-versions.json');
+}
+
+/** Answers given in sessions that hold for later ones (see answers.ts). */
+export function answersFile(root: string): string {
+  return join(root, 'answers.json');
+}
+
+/** The answers a session's `.claude.json` was given when we last wrote it, so only its own count as new. */
+export function givenAnswersFile(sessionDir: string): string {
+  return join(sessionDir, 'answers-given.json');
 }
 
 export function tokenFile(root: string): string {

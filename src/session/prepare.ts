@@ -4,6 +4,8 @@ import { audit } from '../audit/audit.js';
 import { errorCode, UserError } from '../cli/errors.js';
 import type { Settings } from '../config/config.js';
 import { mkdirPrivate, readFileIfExists, writeJsonAtomicSync } from '../system/files.js';
+import { type Answers, applyAnswers, noAnswers } from './answers.js';
+import { CLAUDE_JSON_MAX_BYTES, rememberGiven } from './answers-store.js';
 import type { Base } from './base.js';
 import { sessionClaudeSettings } from './launch.js';
 import { type SessionPaths, sessionsDir } from './layout.js';
@@ -80,17 +82,26 @@ export interface PrepareResult {
 
 /**
  * Lays out a session's config dir: links to the shared entries, the login, its private `.claude.json`
- * (seeded from the base's unless it has one) and its own Claude settings. Safe to repeat on every launch.
+ * (seeded from the base's unless it has one, with the answers kept from other sessions filled in) and
+ * its own Claude settings. Safe to repeat on every launch (Claude is not running in it then).
  */
-export function prepareConfigDir(paths: SessionPaths, base: Base, login: LoginStrategy): PrepareResult {
+export function prepareConfigDir(
+  paths: SessionPaths,
+  base: Base,
+  login: LoginStrategy,
+  answers: Answers = noAnswers(),
+): PrepareResult {
   mkdirPrivate(paths.configDir);
   mkdirPrivate(paths.tmpDir);
   const notLinked = linkSharedEntries(paths.configDir, base.dir);
   applyLogin(paths.configDir, login);
   const claudeJson = join(paths.configDir, '.claude.json');
-  if (!hasValidJson(claudeJson)) {
-    writeJsonAtomicSync(claudeJson, seedClaudeJson(parseBaseClaudeJson(readBaseClaudeJson(base))));
-  }
+  const existing = readValidJson(claudeJson);
+  const start = existing ? existing.value : seedClaudeJson(parseBaseClaudeJson(readBaseClaudeJson(base)));
+  const { json, changed } = applyAnswers(start, answers);
+  // First: a start looking at this session meanwhile must not take what it is given for its own answers.
+  rememberGiven(paths.dir, json);
+  if (!existing || changed) writeJsonAtomicSync(claudeJson, json);
   writeJsonAtomicSync(paths.claudeSettings, sessionClaudeSettings());
   return { notLinked };
 }
@@ -104,15 +115,12 @@ function readBaseClaudeJson(base: Base): string | undefined {
   }
 }
 
-/** `.claude.json` keeps per-project history and grows with use: generous, but bounded. */
-const CLAUDE_JSON_MAX_BYTES = 64 * 1024 * 1024;
-
-function hasValidJson(path: string): boolean {
+/** The file's JSON, or undefined when it is missing or not valid JSON (then it is seeded afresh). */
+function readValidJson(path: string): { value: unknown } | undefined {
   try {
-    JSON.parse(readFileIfExists(path, { maxBytes: CLAUDE_JSON_MAX_BYTES }) ?? '');
-    return true;
+    return { value: JSON.parse(readFileIfExists(path, { maxBytes: CLAUDE_JSON_MAX_BYTES }) ?? '') };
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -2,7 +2,8 @@
  * The session's private `.claude.json`, derived from the base's so that Claude starts straight at the
  * prompt: preferences, onboarding state, user-scope MCP servers, API-key approvals and per-folder settings
  * (trust exactly as the base has it, never granted here) are carried over; per-run history and statistics
- * are not. A private file because concurrent writers corrupt a shared one (#28922, #29008).
+ * are not. A private file because concurrent writers corrupt a shared one (#28922, #29008). What the
+ * user answered in other sessions is added by prepare.ts (see answers.ts), for the exact folders only.
  */
 type Json = Record<string, unknown>;
 

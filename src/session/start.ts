@@ -22,6 +22,7 @@ import { identify } from '../system/proc.js';
 import { insideServer, openTmux, prepareSocketDir, type Tmux } from '../system/tmux.js';
 import { NPM_GLOBAL_LOCK } from '../update/state.js';
 import { clearActivity } from './activity.js';
+import { harvestAnswers } from './answers-store.js';
 import { resolveBase } from './base.js';
 import { backgroundCheckDue, launchContext } from './context.js';
 import { defaultLimits, guardRefusal } from './guard.js';
@@ -243,6 +244,8 @@ export async function startNewSession(services: Services, options: NewOptions): 
   const base = resolveBase(services.env, settings.home);
   // Checked before anything is written; checked again under the lock, where it counts.
   if (options.name !== null) assertNameFree(settings.root, options.name);
+  // Before the guard rails forget the sessions that have ended (see answers-store.ts).
+  const answers = harvestAnswers(settings.root);
   checkGuardRails(services, options.force);
   userSettings(options.args, services.cwd);
   const cap = memoryCapFor(services, options.memoryMax);
@@ -272,7 +275,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
   const building = sessionPaths(settings.root, `.new-${id}`);
   mkdirPrivate(building.dir);
   try {
-    prepareConfigDir(building, base, context.login);
+    prepareConfigDir(building, base, context.login, answers);
     writeJsonAtomicSync(building.record, record);
     const publish = () => {
       if (options.name !== null) assertNameFree(settings.root, options.name);

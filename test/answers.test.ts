@@ -159,6 +159,18 @@ describe('answers given in a session', () => {
     expect(readJson(claudeJsonOf(second)).projects).toEqual({ [project]: { hasTrustDialogAccepted: true } });
   });
 
+  it('are kept before rm removes the session they were given in', async () => {
+    const first = await session('first');
+    answerIn(first, { projects: { [project]: { hasTrustDialogAccepted: true } } });
+    // As if it had left the live index already: only rm's own look can keep its answers.
+    rmSync(join(sandbox.root, 'live', first), { force: true });
+    const removed = await sandbox.run(['rm', 'first']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(sandbox.sessionIds()).toEqual([]);
+    const second = await session('second');
+    expect(readJson(claudeJsonOf(second)).projects).toEqual({ [project]: { hasTrustDialogAccepted: true } });
+  });
+
   it('`answers --forget` forgets them, also those of sessions not yet looked at', async () => {
     const first = await session('first');
     answerIn(first, { projects: { [project]: { hasTrustDialogAccepted: true } } });

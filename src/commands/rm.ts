@@ -4,6 +4,7 @@ import { type CleanupCandidate, decideAsked, type Removal } from '../cleanup/pla
 import { isUserError, UserError } from '../cli/errors.js';
 import { formatBytes } from '../cli/format.js';
 import type { Services } from '../cli/services.js';
+import { harvestAnswers } from '../session/answers-store.js';
 import { assertSessionClaude, endClaude, type RunningClaude } from '../session/end.js';
 import { findSession } from '../session/find.js';
 import { sessionLabel, shortId } from '../session/layout.js';
@@ -100,6 +101,12 @@ export async function rm(services: Services, options: RmOptions): Promise<number
       failed.push({ id: session.removal.id, name: session.removal.name, error: error.message });
     }
   }
+  // What the user answered in them (trust, an API key, notices) outlives them, as with cleanup.
+  if (ending.length > 0)
+    harvestAnswers(
+      root,
+      ending.map((session) => session.removal.id),
+    );
   const outcomes = await removeSessions(
     root,
     ending.map((session) => session.removal),

@@ -1,8 +1,9 @@
-// Bundles the CLI with esbuild, in two files:
+// Bundles the CLI with esbuild, in two files, and writes the command tree for shell completion:
 // - dist/cli.cjs: the launch path (`claude-session [--name N] [-- ARGS]`), small, and CommonJS because
 //   Node 20 starts a CommonJS entry about 4 ms faster than an ES module one (measured; bench/run.mjs);
 // - dist/program.js: commander and every other command, loaded by cli.cjs only when needed.
-import { readFileSync, rmSync } from 'node:fs';
+// - dist/completion.json: the command tree, read by `claude-session __complete` on every Tab.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -32,3 +33,7 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 });
+// The command tree for shell completion, taken from the program just built: a Tab reads it from this
+// file and never loads commander (see src/commands/complete.ts).
+const { completionSpec } = await import(new URL('../dist/program.js', import.meta.url).href);
+writeFileSync(new URL('../dist/completion.json', import.meta.url), `${JSON.stringify(completionSpec())}\n`);

@@ -30,11 +30,17 @@ describe('help and version', () => {
     ['doctor'],
     ['status'],
     ['answers'],
+    ['completion'],
   ])('prints help for %j', async (...command) => {
     const result = await sandbox.run([...command, '--help']);
     expect(result.code, `${result.stderr} ${result.signal}`).toBe(0);
     expect(result.stdout).toMatch(/^Usage: claude-session/);
     expect(sandbox.sessionIds()).toEqual([]);
+  });
+
+  it('lists the completion command', async () => {
+    const result = await sandbox.run(['--help']);
+    expect(result.stdout).toMatch(/^ {2}completion <shell> +print a shell completion script$/m);
   });
 });
 

@@ -67,6 +67,9 @@ export function parseResume(argv: readonly string[]): { query: string; args: str
 
 export async function main(argv: string[], services: Services): Promise<number> {
   try {
+    // Every Tab of the shell completion: from this bundle, without commander (see commands/complete.ts).
+    if (argv[0] === '__complete')
+      return (await import('../commands/complete.js')).completeWords(argv.slice(1), services);
     const launch = parseLaunch(argv);
     if (launch && !launch.name?.startsWith('-')) {
       return await (await import('../session/start.js')).startNewSession(services, launch);

@@ -1,11 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
+import { type CompletionSpec, describeProgram } from '../completion/spec.js';
 import type { LaunchMode } from '../session/start.js';
 import { registerAnswersCommands } from './commands-answers.js';
 import { registerCleanupCommands } from './commands-cleanup.js';
+import { registerCompletionCommand } from './commands-completion.js';
 import { registerDoctorCommands } from './commands-doctor.js';
 import { registerTmuxCommands } from './commands-tmux.js';
 import { UserError } from './errors.js';
-import type { Services } from './services.js';
+import { processServices, type Services } from './services.js';
 
 declare const __VERSION__: string;
 
@@ -280,7 +282,16 @@ export function build(argv: string[], services: Services, run: Run): Command {
   registerCleanupCommands(program, services, run);
   registerDoctorCommands(program, services, run);
   registerAnswersCommands(program, services, run);
+  registerCompletionCommand(program, services, run);
   return program;
+}
+
+/** The command tree for shell completion, which scripts/build.mjs writes to dist/completion.json. */
+export function completionSpec(): CompletionSpec {
+  return describeProgram(
+    build([], processServices(), () => {}),
+    'new',
+  );
 }
 
 /** Parses and runs a command; commander's own errors (it has printed them) become exit status 2. */

@@ -1,0 +1,9 @@
+import type { Services } from '../cli/services.js';
+import type { Shell } from '../completion/complete.js';
+import { completionScript } from '../completion/scripts.js';
+
+/** `claude-session completion bash|zsh|fish`: prints the shell's completion script. */
+export function completion(services: Services, shell: Shell): number {
+  services.out(completionScript(shell));
+  return 0;
+}

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Sandbox } from './support/sandbox.js';
+import { REPO, Sandbox } from './support/sandbox.js';
 
 describe('help and version', () => {
   const sandbox = new Sandbox();
@@ -38,9 +40,11 @@ describe('help and version', () => {
     expect(sandbox.sessionIds()).toEqual([]);
   });
 
-  it('lists the completion command', async () => {
+  it('lists the completion command and ends with the README of this installation', async () => {
     const result = await sandbox.run(['--help']);
     expect(result.stdout).toMatch(/^ {2}completion <shell> +print a shell completion script$/m);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`Docs: ${join(REPO, 'README.md')}`);
+    expect(existsSync(join(REPO, 'README.md'))).toBe(true);
   });
 });
 

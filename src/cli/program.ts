@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { type CompletionSpec, describeProgram } from '../completion/spec.js';
 import type { LaunchMode } from '../session/start.js';
+import { packageDir } from '../system/install-dir.js';
 import { registerAnswersCommands } from './commands-answers.js';
 import { registerCleanupCommands } from './commands-cleanup.js';
 import { registerCompletionCommand } from './commands-completion.js';
@@ -11,6 +13,7 @@ import { processServices, type Services } from './services.js';
 
 declare const __VERSION__: string;
 
+// Docs: the README installed with the package, which is there offline and tells of this very version.
 const HELP_FOOTER = `
 Examples:
   claude-session                       start a new isolated session here
@@ -27,7 +30,7 @@ Environment:
   CLAUDE_CONFIG_DIR      the base config to share tools from (default ~/.claude)
   CLAUDE_SESSION_MODE    terminal or tmux: where a plain claude-session runs Claude
 
-Docs: README.md`;
+Docs: ${join(packageDir(), 'README.md')}`;
 
 interface NewFlags {
   name?: string;

@@ -1,5 +1,6 @@
 import { loadSettings, type Settings } from '../config/config.js';
 import { tty } from '../system/lazy.js';
+import { writeStderr } from '../system/stderr.js';
 
 /** What commands get from the entry instead of reaching for globals, so tests can pass their own. */
 export interface Services {
@@ -19,7 +20,7 @@ export function processServices(): Services {
     cwd: currentDirectory(),
     now: () => new Date(),
     out: (text) => writer(process.stdout)(text),
-    err: (text) => writer(process.stderr)(text),
+    err: writeStderr,
     // Asked only when needed: node:tty (and so process.stdout) costs ~2.5 ms to load on the launch path.
     isTerminal: (fd) => tty().isatty(fd),
     settings: () => {

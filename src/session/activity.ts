@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../system/files.js';
 import { type DialogKind, readScreen } from './screen.js';
@@ -40,7 +40,12 @@ export function readActivity(sessionDir: string): ActivityState | undefined {
 
 /** Forgets the state of an earlier run: called before each launch. */
 export function clearActivity(sessionDir: string): void {
-  rmSync(activityFile(sessionDir), { force: true });
+  // Not rmSync: it loads its own module (rimraf) on every launch.
+  try {
+    unlinkSync(activityFile(sessionDir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /** A `working` or `waiting` state this old, in tmux, is checked against the screen (see observedActivity). */

@@ -92,7 +92,7 @@ function expiresAt(text: string | undefined): number {
 export function healCredentialLinks(root: string, credentials: string): number {
   let shared: string;
   try {
-    shared = realpathSync(credentials);
+    shared = realpathSync.native(credentials);
   } catch {
     return 0;
   }

@@ -58,7 +58,7 @@ function isWithin(path: string, dir: string): boolean {
   if (inside(path, dir)) return true;
   const real = (p: string) => {
     try {
-      return realpathSync(p);
+      return realpathSync.native(p);
     } catch {
       return undefined;
     }

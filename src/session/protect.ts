@@ -180,7 +180,7 @@ function isWritable(path: string): boolean {
 
 function canonical(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return resolve(path);
   }

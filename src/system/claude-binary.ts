@@ -108,7 +108,7 @@ export function claudeVersion(binary: string, cacheFile: string): string | undef
   let real: string;
   let stat: ReturnType<typeof statSync>;
   try {
-    real = realpathSync(binary);
+    real = realpathSync.native(binary);
     stat = statSync(real);
   } catch {
     return undefined;

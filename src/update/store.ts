@@ -73,7 +73,7 @@ export function currentBinary(root: string): string | undefined {
   const version = currentVersion(root);
   if (!version) return undefined;
   try {
-    return realpathSync(binaryIn(versionDir(root, version)));
+    return realpathSync.native(binaryIn(versionDir(root, version)));
   } catch {
     return undefined;
   }

@@ -147,10 +147,13 @@ describe('new --detach', () => {
   });
 
   it('send types a prompt and returns once taken; wait blocks until idle', async () => {
-    const { id } = await started('chat');
+    const gate = join(sandbox.dir, 'reply-gate');
+    const { id } = await started('chat', [], { FAKE_CLAUDE_REPLY_GATE: gate });
     const sent = await cs(['send', 'chat', 'hello', 'there']);
     expect(sent.code, sent.stderr).toBe(0);
+    // Claude has the prompt and has not answered yet (it answers once the gate is open).
     expect(JSON.parse((await cs(['list', '--json'])).stdout)[0].activity).toBe('working');
+    writeFileSync(gate, '');
     const waited = await cs(['wait', 'chat', '--until', 'idle', '--timeout', '20', '--json']);
     expect(waited.code, waited.stderr).toBe(0);
     expect(JSON.parse(waited.stdout)).toMatchObject({ id, state: 'idle' });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeAnthropic, startFakeAnthropic } from './support/fake-anthropic.js';
 import { ensureRealClaude } from './support/real-claude.js';
-import { CLI, Sandbox } from './support/sandbox.js';
+import { CLI, Sandbox, waitFor } from './support/sandbox.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
 // The real Claude Code asks a new config dir about folder trust and an unapproved ANTHROPIC_API_KEY,
@@ -91,10 +91,6 @@ async function choose(
   throw new Error(`could not choose ${option} in:\n${await pane.capture()}`);
 }
 
-async function until(probe: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 150 && !(await probe()); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
 describe('answers kept from one session for the next, with the real Claude Code', () => {
   it('trust and an API key answered once are not asked again, nor a notice seen; trust holds for that folder only', async () => {
     const baseBefore = readFileSync(join(sandbox.home, '.claude.json'), 'utf8');
@@ -106,7 +102,7 @@ describe('answers kept from one session for the next, with the real Claude Code'
     expect(ready).toMatch(AUTO_MODE_NOTICE);
     await first.send('/exit');
     await first.enter();
-    await until(async () => (await first.exitStatus()) !== null);
+    await waitFor(() => first.exitStatus(), 15_000);
 
     const second = await start(project);
     const screen = await firstStop(second);
@@ -143,7 +139,7 @@ describe('answers kept from one session for the next, with the real Claude Code'
     await first.waitFor(PROMPT_READY);
     await first.send('/exit');
     await first.enter();
-    await until(async () => (await first.exitStatus()) !== null);
+    await waitFor(() => first.exitStatus(), 15_000);
 
     const second = await start(project);
     expect(await firstStop(second)).not.toMatch(API_KEY);

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeAnthropic, startFakeAnthropic } from './support/fake-anthropic.js';
 import { ensureRealClaude } from './support/real-claude.js';
-import { CLI, runCommand, Sandbox, snapshot } from './support/sandbox.js';
+import { CLI, runCommand, Sandbox, snapshot, waitFor } from './support/sandbox.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
 // The real Claude Code binary (pinned, see test/support/real-claude.ts) against a fake Anthropic API on
@@ -120,11 +120,10 @@ describe('with the real Claude Code', () => {
     expect(existsSync(join(sandbox.home, '.local'))).toBe(false);
 
     // Claude prints its goodbye a moment before the process is gone.
-    let list = JSON.parse((await sandbox.run(['list', '--json'])).stdout);
-    for (let i = 0; i < 100 && list[0]?.state === 'running'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      list = JSON.parse((await sandbox.run(['list', '--json'])).stdout);
-    }
+    const list = await waitFor(async () => {
+      const views = JSON.parse((await sandbox.run(['list', '--json'])).stdout);
+      return views[0]?.state !== 'running' && views;
+    });
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ name: 'chat', state: 'exited', claudeVersion: '2.1.332', cwd: project });
     // The uuid Claude prints is its transcript's: what `claude-session resume <uuid>` looks for.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GARBAGE_BODY, startBadRegistry } from './support/bad-registry.js';
 import { type LocalRegistry, startRegistry } from './support/registry.js';
+import { waitFor } from './support/sandbox.js';
 
 // Proves the test registries that the update tests stand on.
 
@@ -152,10 +153,7 @@ describe('the local verdaccio registry', () => {
     );
     const exited = new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
     try {
-      for (let i = 0; i < 200 && !existsSync(join(packageDir, 'postinstall-started')); i++) {
-        await new Promise((resolveWait) => setTimeout(resolveWait, 50));
-      }
-      expect(existsSync(join(packageDir, 'postinstall-started'))).toBe(true);
+      await waitFor(() => existsSync(join(packageDir, 'postinstall-started')), 10_000);
     } finally {
       // The whole process group: npm, its script shell and the sleeping postinstall.
       process.kill(-(child.pid as number), 'SIGKILL');

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, Sandbox } from './support/sandbox.js';
+import { CLI, Sandbox, waitFor } from './support/sandbox.js';
 
 let sandbox: Sandbox;
 const children: ChildProcess[] = [];
@@ -22,13 +22,11 @@ async function startRunning(name: string): Promise<number> {
     stdio: 'ignore',
   });
   children.push(child);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const record = sandbox.records().find((r) => r.env.CLAUDE_SESSION_NAME === name);
-    if (record) return record.pid;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const record = await waitFor(
+    () => sandbox.records().find((r) => r.env.CLAUDE_SESSION_NAME === name),
+    10_000,
+  );
+  return record.pid;
 }
 
 function meminfo(): { total: number; available: number } {

@@ -147,10 +147,13 @@ describe('new --detach', () => {
   });
 
   it('send types a prompt and returns once taken; wait blocks until idle', async () => {
-    const { id } = await started('chat');
+    const gate = join(sandbox.dir, 'reply-gate');
+    const { id } = await started('chat', [], { FAKE_CLAUDE_REPLY_GATE: gate });
     const sent = await cs(['send', 'chat', 'hello', 'there']);
     expect(sent.code, sent.stderr).toBe(0);
+    // Claude has the prompt and has not answered yet (it answers once the gate is open).
     expect(JSON.parse((await cs(['list', '--json'])).stdout)[0].activity).toBe('working');
+    writeFileSync(gate, '');
     const waited = await cs(['wait', 'chat', '--until', 'idle', '--timeout', '20', '--json']);
     expect(waited.code, waited.stderr).toBe(0);
     expect(JSON.parse(waited.stdout)).toMatchObject({ id, state: 'idle' });
@@ -228,7 +231,12 @@ describe('attach', () => {
     await terminal.waitFor(/FAKE-ANSWER: typed here/);
     await terminal.keys('C-b', 'd');
     await waitFor(() => sandbox.tmux('list-clients').stdout.trim() === '');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Claude still answers after the detach: a line typed into its pane now gets its reply.
+    expect(sandbox.tmux('send-keys', '-t', `=${id}:`, '-l', 'after detach').code).toBe(0);
+    expect(sandbox.tmux('send-keys', '-t', `=${id}:`, 'Enter').code).toBe(0);
+    await waitFor(() =>
+      sandbox.tmux('capture-pane', '-p', '-t', `=${id}:`).stdout.includes('FAKE-ANSWER: after detach'),
+    );
     expect(isAlive(pid)).toBe(true);
     expect(sandbox.tmux('has-session', '-t', `=${id}`).code).toBe(0);
 
@@ -249,10 +257,7 @@ describe('attach', () => {
     await terminal.enter();
     await waitFor(() => !isAlive(pid));
     // The terminal's program (the tmux client that attach became) ends with the session.
-    for (let tries = 0; (await terminal.exitStatus()) === null; tries++) {
-      if (tries > 100) throw new Error('the attached terminal did not return');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(() => terminal.exitStatus(), 10_000);
     expect(sandbox.tmux('has-session', '-t', `=${id}`).code).not.toBe(0);
   });
 
@@ -476,7 +481,13 @@ describe('the tmux mode and its neighbours', () => {
     // The attached session itself waiting: its terminal sees the question, no message about it.
     expect((await cs(['send', 'watched', 'NEED-PERMISSION'])).code).toBe(0);
     expect((await cs(['wait', 'watched', '--until', 'waiting', '--timeout', '20'])).code).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Claude runs its hooks (the one that would show the message) before it reads the answer.
+    expect((await cs(['send', 'watched', '--force', 'y'])).code).toBe(0);
+    await terminal.waitFor(/FAKE-ANSWER: allowed/);
+    // tmux logs every message it was asked to show: the one about alone, none about watched.
+    const messages = sandbox.tmux('show-messages').stdout;
+    expect(messages).toContain('claude-session: alone is waiting for you');
+    expect(messages).not.toContain('watched is waiting');
     expect(await terminal.capture()).not.toContain('watched is waiting');
   });
 
@@ -492,12 +503,7 @@ describe('the tmux mode and its neighbours', () => {
     await terminal.waitFor(/later\s+idle\s+tmux/);
     await terminal.keys('C-c');
     // Ctrl-C ends it (the launcher shell dies of SIGINT, as `watch` does; tmux may not learn a status).
-    let exit = await terminal.exitStatus();
-    for (let i = 0; i < 50 && !exit; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      exit = await terminal.exitStatus();
-    }
-    expect(exit).not.toBeNull();
+    await waitFor(() => terminal.exitStatus(), 5_000);
     const watching = readdirSync('/proc').filter((pid) => {
       try {
         const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');

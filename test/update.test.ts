@@ -49,6 +49,16 @@ function env(extra: Record<string, string | undefined> = {}): Record<string, str
 
 const run = (args: string[], extra: Record<string, string | undefined> = {}) =>
   sandbox.run(args, { env: env(extra), cwd: sandbox.dir });
+/** What the launcher would do for this start: its plan's lines (`B update --background` starts the check). */
+async function launchPlan(args: string[], extra: Record<string, string | undefined> = {}): Promise<string[]> {
+  const result = await sandbox.launchPlan(args, { env: env(extra), cwd: sandbox.dir });
+  expect(result.code, result.stderr).toBe(0);
+  // A whole plan, handed over: it ends with the exec of Claude.
+  expect(result.plan[0]).toBe('#claude-session-plan 1');
+  expect(result.plan.at(-1)).toBe(`A ${args.at(-1)}`);
+  return result.plan;
+}
+const BACKGROUND_CHECK = 'B update --background';
 const store = () => join(sandbox.root, 'claude');
 const current = () => readlinkSync(join(store(), 'current'));
 const storeVersions = () => readdirSync(join(store(), 'versions')).sort();
@@ -355,12 +365,12 @@ describe('the background check at session start', () => {
         30_000,
       );
       expect(current()).toBe('versions/1.2.0');
-      // Throttled: a check just ran, so this start asks nothing.
+      // Throttled: a check just ran, so the next start's plan starts none, and the start asks nothing itself.
       const before = updateLog();
-      await run(['--', '-p', 'y']);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const plan = await launchPlan(['--', '-p', 'y']);
+      expect(plan).not.toContain(BACKGROUND_CHECK);
       expect(updateLog()).toBe(before);
-      const last = sandbox.records().find((r) => r.argv.includes('y'))?.env.CLAUDE_SESSION_ID as string;
+      const last = plan.find((line) => line.startsWith('E CLAUDE_SESSION_ID='))?.slice(20) as string;
       expect(sandbox.sessionRecord(last).claude.version).toBe('1.2.0');
     } finally {
       await registry.setDistTag('latest', '1.1.0');
@@ -384,17 +394,18 @@ describe('the background check at session start', () => {
 
   it('is off with CLAUDE_SESSION_NO_UPDATE=1 and with "check": false', async () => {
     await firstInstall();
+    // Never checked: a check is due.
     writeFileSync(join(sandbox.root, 'update', 'state.json'), '{}');
-    const before = updateLog();
-    await run(['--', '-p', 'x'], { CLAUDE_SESSION_NO_UPDATE: '1' });
-    mkdirSync(join(sandbox.home, '.config', 'claude-sessions'), { recursive: true });
-    writeFileSync(
-      join(sandbox.home, '.config', 'claude-sessions', 'config.json'),
-      '{"update": {"check": false}}',
+    expect(await launchPlan(['--', '-p', 'x'], { CLAUDE_SESSION_NO_UPDATE: '1' })).not.toContain(
+      BACKGROUND_CHECK,
     );
-    await run(['--', '-p', 'y']);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(updateLog()).toBe(before);
+    const config = join(sandbox.home, '.config', 'claude-sessions', 'config.json');
+    mkdirSync(join(config, '..'), { recursive: true });
+    writeFileSync(config, '{"update": {"check": false}}');
+    expect(await launchPlan(['--', '-p', 'y'])).not.toContain(BACKGROUND_CHECK);
+    // The same start without either starts the check: it was the switches that kept it off.
+    rmSync(config);
+    expect(await launchPlan(['--', '-p', 'z'])).toContain(BACKGROUND_CHECK);
   });
 });
 
@@ -509,10 +520,7 @@ describe('on a terminal', () => {
     expect(JSON.parse(readFileSync(state, 'utf8')).notified).toBe('1.2.0');
     const again = await startTmux({ cmd: [CLI, '--', '-p', 'x'], env: sandbox.env(env()), cwd: sandbox.dir });
     try {
-      for (let i = 0; i < 200 && (await again.exitStatus()) === null; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(await again.exitStatus()).not.toBeNull();
+      await waitFor(() => again.exitStatus());
       expect(await again.capture()).not.toContain('is available');
     } finally {
       await again.kill();

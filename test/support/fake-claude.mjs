@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 // With FAKE_CLAUDE_INTERACTIVE=1 it then chats on its terminal, running the hooks of its --settings files.
 import {
   appendFileSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -179,6 +180,9 @@ async function interactive() {
     }
     say(`you said: ${line}`);
     await new Promise((done) => setTimeout(done, replyMs));
+    // A test's "still working" moment: the reply waits until the file FAKE_CLAUDE_REPLY_GATE names exists.
+    const gate = process.env.FAKE_CLAUDE_REPLY_GATE;
+    while (gate && !existsSync(gate)) await new Promise((done) => setTimeout(done, 50));
     say(`FAKE-ANSWER: ${line}`);
     runHooks('Stop', { stop_hook_active: false });
     prompt();

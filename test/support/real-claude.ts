@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { installIntoPrefix } from '../../src/system/npm.js';
+import { cleanEnv } from './sandbox.js';
 
 const execFileP = promisify(execFile);
 
@@ -19,20 +20,10 @@ export const REAL_CLAUDE_DIR = join(CLAUDE_CACHE_ROOT, REAL_CLAUDE_VERSION);
 
 const binIn = (prefix: string): string => join(prefix, 'node_modules', '.bin', 'claude');
 
-/**
- * process.env without inherited CLAUDE_*, ANTHROPIC_*, CLAUDECODE, NO_COLOR, FORCE_COLOR,
- * plus the switches that keep Claude Code off the network apart from the model API, merged with `extra`.
- */
+/** The clean test environment (see cleanEnv) plus the switches that keep Claude Code off the network apart from the model API, merged with `extra`. */
 export function cleanClaudeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined) continue;
-    if (/^(CLAUDE_|ANTHROPIC_)/.test(k) || k === 'CLAUDECODE' || k === 'NO_COLOR' || k === 'FORCE_COLOR')
-      continue;
-    env[k] = v;
-  }
   return {
-    ...env,
+    ...cleanEnv(),
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
     DISABLE_TELEMETRY: '1',

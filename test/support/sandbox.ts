@@ -17,6 +17,8 @@ import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const CLI = join(REPO, 'bin', 'claude-session');
+/** The Node part that bin/claude-session runs. */
+export const ENTRY = join(REPO, 'dist', 'cli.cjs');
 export const FAKE_CLAUDE = join(REPO, 'test', 'support', 'fake-claude.mjs');
 
 /** The test process's environment without anything of Claude's, ours, or colours. */
@@ -119,6 +121,20 @@ export class Sandbox {
     return runCommand(CLI, args, { ...options, env: this.env(options.env) });
   }
 
+  /**
+   * Starts like bin/claude-session (the Node part under a launcher shell that is its parent, plan on
+   * fd 3) but keeps the launch plan instead of carrying it out: its lines say what the launcher would
+   * do, e.g. `B update --background` to start the update check, then exec Claude (`A` lines).
+   */
+  async launchPlan(args: string[], options: RunOptions = {}): Promise<Result & { plan: string[] }> {
+    // Not the last command of the script, so that sh does not exec Node: the shell stays its parent.
+    const launcher =
+      'node=$1 entry=$2; shift 2; CLAUDE_SESSION_HANDOFF=3 CLAUDE_SESSION_LAUNCHER_PID=$$ "$node" "$entry" "$@" 3>&1 1>&2; exit $?';
+    const argv = ['-c', launcher, 'sh', process.execPath, ENTRY, ...args];
+    const result = await runCommand('/bin/sh', argv, { ...options, env: this.env(options.env) });
+    return { ...result, plan: result.stdout.split('\n').filter((line) => line !== '') };
+  }
+
   /** What each fake Claude recorded, oldest first. */
   records(): FakeRecord[] {
     return readdirSync(this.log)
@@ -176,7 +192,7 @@ export class Sandbox {
         return false;
       }
     };
-    for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => !pids.some(alive), 5_000);
   }
 
   cleanup(): void {
@@ -263,14 +279,20 @@ export function snapshot(dir: string): string {
   return lines.join('\n');
 }
 
-/** Polls a synchronous probe every 50 ms until it gives something other than undefined or false. */
-export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+/**
+ * Polls a probe (plain or async) every 50 ms until it gives something other than undefined, null or
+ * false, and returns that; throws after `timeoutMs`. The one way tests wait: for a positive signal.
+ */
+export async function waitFor<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
-    if (value instanceof Promise) throw new Error('waitFor takes a synchronous probe');
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(probe)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -19,7 +19,7 @@ describe('resolveSession', () => {
     ['api', 0],
     ['aaaa2', 1],
     ['AAAA2', 1],
-    ['b', 2],
+    ['bbbb', 2],
     // An exact name wins over an id prefix shorter than the ID column.
     ['aaaa', 2],
     // From 8 characters on, an id prefix wins over a name: the ID column of `list` reaches its session.
@@ -35,7 +35,9 @@ describe('resolveSession', () => {
   });
 
   it.each([
-    ['aaa', /matches 2 sessions \(aaaa1111 \(api\), aaaa2222\)/],
+    // Under 4 characters, a prefix finds nothing: `resume a` never starts the session whose id begins so.
+    ['b', /no session "b"/],
+    ['aaa', /no session "aaa"/],
     ['zzz', /no session "zzz"/],
     ['../../etc', /invalid session id or name/],
     ['a/b', /invalid session id or name/],
@@ -53,6 +55,7 @@ describe('resolveSession', () => {
     ];
     expect(() => resolveSession('abcdef01', twins)).toThrow(/matches 2 sessions/);
     expect(resolveSession('abcdef01-1', twins)).toBe(twins[1]);
+    expect(() => resolveSession('abcd', twins)).toThrow(/matches 3 sessions/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { chmodSync, readdirSync, readlinkSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AuditEntry, audit } from '../audit/audit.js';
-import { errorCode, isUserError } from '../cli/errors.js';
+import { errorCode, isUserError } from '../core/errors.js';
 import { locksDir, sessionPaths, sessionsDir } from '../session/layout.js';
 import { liveDir } from '../session/live.js';
 import { namesDir } from '../session/names.js';

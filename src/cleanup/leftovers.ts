@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 import { isSessionId, locksDir, sessionDir, sessionsDir } from '../session/layout.js';
 import { namesDir } from '../session/names.js';
 import { withLock } from '../system/lock.js';

@@ -1,4 +1,4 @@
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../core/duration.js';
 
 /**
  * Which sessions cleanup removes, from plain data read beforehand (collect.ts). Pure: the dry run and

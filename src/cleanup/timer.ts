@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 
 /**
  * The text of the regular cleanup: systemd user units, or a crontab line tagged so that removal finds

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type { Services } from '../config/services.js';
 import type { Run } from './program.js';
-import type { Services } from './services.js';
 
 /** `answers`: what users answered in sessions, kept for later ones. */
 export function registerAnswersCommands(program: Command, services: Services, run: Run): void {

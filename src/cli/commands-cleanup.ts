@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type { Services } from '../config/services.js';
 import type { Run } from './program.js';
-import type { Services } from './services.js';
 
 /** The housekeeping commands: cleanup, rm, rename, pin, unpin. */
 export function registerCleanupCommands(program: Command, services: Services, run: Run): void {

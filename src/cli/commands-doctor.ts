@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type { Services } from '../config/services.js';
 import type { Run } from './program.js';
-import type { Services } from './services.js';
 
 /** The health commands: doctor, status. */
 export function registerDoctorCommands(program: Command, services: Services, run: Run): void {

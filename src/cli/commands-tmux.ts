@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
-import { UserError } from './errors.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
 import type { Run } from './program.js';
-import type { Services } from './services.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -35,7 +35,7 @@ export function registerTmuxCommands(program: Command, services: Services, run: 
     .option('--json', 'print a JSON object for scripts')
     .action((query: string, options: { grace: string; json?: boolean }) =>
       run(async () => {
-        const { parseTimeout } = await import('../cleanup/duration.js');
+        const { parseTimeout } = await import('../core/duration.js');
         return (await import('../commands/kill.js')).kill(services, {
           query,
           graceMs: parseTimeout(options.grace, '--grace'),
@@ -65,7 +65,7 @@ export function registerTmuxCommands(program: Command, services: Services, run: 
       run(async () => {
         const fromStdin = options.stdin === true || (words.length === 1 && words[0] === '-');
         if (fromStdin && words.length > 0 && words[0] !== '-') {
-          throw new UserError('give the prompt as text or on stdin (--stdin), not both', 2);
+          throw new UserError('give the prompt as text or on stdin (--stdin), not both', EXIT.USAGE);
         }
         const text = fromStdin ? await readStdin() : words.join(' ');
         return (await import('../commands/send.js')).send(services, {
@@ -96,7 +96,7 @@ export function registerTmuxCommands(program: Command, services: Services, run: 
     )
     .action((query: string, options: { until: string; timeout?: string; json?: boolean }) =>
       run(async () => {
-        const { parseTimeout } = await import('../cleanup/duration.js');
+        const { parseTimeout } = await import('../core/duration.js');
         return (await import('../commands/wait.js')).wait(services, {
           query,
           until: options.until,

@@ -1,5 +1,5 @@
-import { errorCode, isUserError } from './errors.js';
-import type { Services } from './services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, errorCode, isUserError } from '../core/errors.js';
 
 /**
  * The launch fast path: `claude-session [--name NAME] [-- ARGS...]` is parsed here, without loading the
@@ -121,7 +121,7 @@ function describe(error: unknown): { message: string; exitCode: number; stack?: 
   }
   return {
     message: 'internal error (this is a bug; please report it with the lines below)',
-    exitCode: 70,
+    exitCode: EXIT.SOFTWARE,
     stack: error instanceof Error ? (error.stack ?? error.message) : String(error),
   };
 }

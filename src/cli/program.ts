@@ -1,11 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
 import type { LaunchMode } from '../session/start.js';
 import { registerAnswersCommands } from './commands-answers.js';
 import { registerCleanupCommands } from './commands-cleanup.js';
 import { registerDoctorCommands } from './commands-doctor.js';
 import { registerTmuxCommands } from './commands-tmux.js';
-import { UserError } from './errors.js';
-import type { Services } from './services.js';
 
 declare const __VERSION__: string;
 
@@ -42,7 +42,7 @@ function launchMode(flags: NewFlags): LaunchMode | undefined {
   const chosen = [flags.detach && 'detach', flags.tmux && 'tmux', flags.terminal && 'terminal'].filter(
     (mode): mode is LaunchMode => typeof mode === 'string',
   );
-  if (chosen.length > 1) throw new UserError('choose one of --detach, --tmux and --terminal', 2);
+  if (chosen.length > 1) throw new UserError('choose one of --detach, --tmux and --terminal', EXIT.USAGE);
   return chosen[0];
 }
 
@@ -92,12 +92,12 @@ export function build(argv: string[], services: Services, run: Run): Command {
           const known = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
           throw new UserError(
             `unknown command "${stray[0]}" (commands: ${known.join(', ')}); arguments for Claude go after --`,
-            2,
+            EXIT.USAGE,
           );
         }
         const mode = launchMode(options);
         if ((options.json || options.wait === false) && mode !== 'detach') {
-          throw new UserError('--json and --no-wait go with --detach', 2);
+          throw new UserError('--json and --no-wait go with --detach', EXIT.USAGE);
         }
         return (await import('../session/start.js')).startNewSession(services, {
           name: options.name ?? null,
@@ -125,8 +125,9 @@ export function build(argv: string[], services: Services, run: Run): Command {
       run(async () => {
         const commands = await import('../commands/list.js');
         if (!options.watch) return commands.list(services, { json: options.json === true });
-        if (options.json) throw new UserError('--watch draws a table for people: use --json without it', 2);
-        const { parseTimeout } = await import('../cleanup/duration.js');
+        if (options.json)
+          throw new UserError('--watch draws a table for people: use --json without it', EXIT.USAGE);
+        const { parseTimeout } = await import('../core/duration.js');
         return commands.watchList(services, {
           intervalMs: Math.max(200, parseTimeout(options.interval, '--interval')),
         });
@@ -154,7 +155,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
         const dashes = argv.indexOf('--');
         const claudeArgs = dashes === -1 ? [] : argv.slice(dashes + 1);
         if (args.length !== claudeArgs.length) {
-          throw new UserError(`unexpected "${args[0]}": arguments for Claude go after --`, 2);
+          throw new UserError(`unexpected "${args[0]}": arguments for Claude go after --`, EXIT.USAGE);
         }
         return (await import('../commands/resume.js')).resume(services, {
           query,
@@ -252,7 +253,10 @@ export function build(argv: string[], services: Services, run: Run): Command {
     .action((action: string, options: { json?: boolean }) =>
       run(async () => {
         if (action !== 'status' && action !== 'lock' && action !== 'unlock') {
-          throw new UserError(`unknown action "${action}" for shared: use status, lock or unlock`, 2);
+          throw new UserError(
+            `unknown action "${action}" for shared: use status, lock or unlock`,
+            EXIT.USAGE,
+          );
         }
         return (await import('../commands/shared.js')).shared(services, action, options.json === true);
       }),
@@ -292,7 +296,7 @@ export async function runProgram(argv: string[], services: Services): Promise<nu
   try {
     program.parse(argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.USAGE;
     throw error;
   }
   return pending ? await pending : 0;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { printable, tildify } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { printable, tildify } from '../core/format.js';
 import { answersJson, describeAnswers, isEmpty, noAnswers } from '../session/answers.js';
 import { forgetAnswers, pendingAnswers } from '../session/answers-store.js';
 import { answersFile } from '../session/layout.js';

@@ -1,5 +1,5 @@
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
 import { findResumeTarget } from '../session/conversation.js';
 import { canAttachHere } from '../session/start.js';
 import { attach as attachClient } from '../session/tmux-launch.js';
@@ -29,7 +29,7 @@ export async function attach(services: Services, options: AttachOptions): Promis
   if (!canAttachHere(services, openTmux(services.settings().root, services.env))) {
     throw new UserError(
       `attaching needs a terminal, and there is none here: run \`claude-session attach ${options.query}\` in one`,
-      2,
+      EXIT.USAGE,
     );
   }
   if (!alive) {

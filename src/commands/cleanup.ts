@@ -1,13 +1,13 @@
 import { clearTemp, type Outcome, removeSessions } from '../cleanup/apply.js';
 import { collectCandidates } from '../cleanup/collect.js';
-import { parseDuration } from '../cleanup/duration.js';
 import { findLeftovers, removeLeftovers } from '../cleanup/leftovers.js';
 import { type CleanupRules, decide, planCleanup } from '../cleanup/plan.js';
 import { type CleanupResult, cleanupJson, cleanupText, sessionTable } from '../cleanup/report.js';
 import { timerEnvironment } from '../cleanup/timer.js';
-import { UserError } from '../cli/errors.js';
-import { formatBytes } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { parseDuration } from '../core/duration.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
 import { harvestAnswers } from '../session/answers-store.js';
 import { tmuxPanes } from '../session/running.js';
 import { readline, tty } from '../system/lazy.js';
@@ -95,7 +95,7 @@ async function confirmed(services: Services, preview: CleanupResult): Promise<bo
   if (!tty().isatty(0)) {
     throw new UserError(
       `cleanup would remove ${sessions} and there is no terminal to ask: add --yes to remove them, or --dry-run to list them`,
-      2,
+      EXIT.USAGE,
     );
   }
   services.err(`${sessionTable(preview.removed)}\n`);
@@ -121,9 +121,10 @@ function askLine(prompt: string): Promise<string> {
 /** `--install-timer` / `--remove-timer`: a daily `cleanup --yes`, with the rules given alongside. */
 async function timer(services: Services, options: CleanupOptions): Promise<number> {
   if (options.installTimer && options.removeTimer) {
-    throw new UserError('--install-timer and --remove-timer exclude each other: give one', 2);
+    throw new UserError('--install-timer and --remove-timer exclude each other: give one', EXIT.USAGE);
   }
-  if (options.dryRun) throw new UserError('--dry-run does not apply to --install-timer or --remove-timer', 2);
+  if (options.dryRun)
+    throw new UserError('--dry-run does not apply to --install-timer or --remove-timer', EXIT.USAGE);
   const context = { env: services.env, home: services.settings().home };
   if (options.removeTimer) {
     const removed = removeTimer(context);

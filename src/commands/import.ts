@@ -2,9 +2,9 @@ import { cpSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { audit } from '../audit/audit.js';
-import { errorCode } from '../cli/errors.js';
-import { printable, tildify } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { errorCode } from '../core/errors.js';
+import { printable, tildify } from '../core/format.js';
 import { resolveBase } from '../session/base.js';
 import { sessionPaths, shortId, tokenFile, versionCacheFile } from '../session/layout.js';
 import { findLegacySessions, type LegacySession, legacyCwd } from '../session/legacy.js';

@@ -1,5 +1,5 @@
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { UserError } from '../core/errors.js';
 import { endClaude } from '../session/end.js';
 import { locate } from '../session/tmux-session.js';
 

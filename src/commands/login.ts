@@ -1,7 +1,7 @@
 import { mkdirSync, readSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { errorCode, UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, errorCode, UserError } from '../core/errors.js';
 import { resolveBase } from '../session/base.js';
 import { tokenFile } from '../session/layout.js';
 import { baseCredentialsFile, chooseLogin, ENV_LOGINS, readStoredToken } from '../session/login.js';
@@ -83,7 +83,8 @@ function readStdinBounded(max: number): string {
     }
     if (read === 0) break;
     length += read;
-    if (length > max) throw new UserError('standard input is too long for a token: nothing stored', 2);
+    if (length > max)
+      throw new UserError('standard input is too long for a token: nothing stored', EXIT.USAGE);
   }
   return buffer.toString('utf8', 0, length);
 }

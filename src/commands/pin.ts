@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { audit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { UserError } from '../core/errors.js';
 import { findSession } from '../session/find.js';
 import { locksDir, sessionLabel, shortId } from '../session/layout.js';
 import type { SessionRecord } from '../session/record.js';

@@ -1,8 +1,8 @@
 import { existsSync, readlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { audit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { UserError } from '../core/errors.js';
 import { findSession } from '../session/find.js';
 import { locksDir, sessionLabel, shortId } from '../session/layout.js';
 import { indexName, lookupName, namesDir } from '../session/names.js';

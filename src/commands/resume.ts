@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { audit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
 import { harvestAnswers } from '../session/answers-store.js';
 import { baseOfSession } from '../session/base.js';
 import { launchContext } from '../session/context.js';
@@ -58,7 +58,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
   if (conversation !== undefined && chosen) {
     throw new UserError(
       `conversation ${conversation} (in session ${shortId(found.id)}) is resumed with --resume: leave out your own --continue, --resume or --session-id`,
-      2,
+      EXIT.USAGE,
     );
   }
   const prepared = await withLockAsync(locksDir(settings.root), `session-${found.id}`, async () => {

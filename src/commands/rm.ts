@@ -1,9 +1,9 @@
 import { removeSessions } from '../cleanup/apply.js';
 import { collectOne, liveEntry } from '../cleanup/collect.js';
 import { type CleanupCandidate, decideAsked, type Removal } from '../cleanup/plan.js';
-import { isUserError, UserError } from '../cli/errors.js';
-import { formatBytes } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { isUserError, UserError } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
 import { harvestAnswers } from '../session/answers-store.js';
 import { assertSessionClaude, endClaude, type RunningClaude } from '../session/end.js';
 import { findSession } from '../session/find.js';

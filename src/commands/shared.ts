@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { audit } from '../audit/audit.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
 import { resolveBase } from '../session/base.js';
 import { ensureRoot } from '../session/prepare.js';
 import {

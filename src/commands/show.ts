@@ -1,5 +1,5 @@
-import { formatBytes, printable } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { formatBytes, printable } from '../core/format.js';
 import { resolveSession } from '../session/resolve.js';
 import { dialogQuestion } from '../session/screen.js';
 import { collectSessions } from './list.js';

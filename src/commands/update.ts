@@ -1,6 +1,7 @@
-import { UserError } from '../cli/errors.js';
-import { formatAge, tildify } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { formatAge, tildify } from '../core/format.js';
+import { compareVersions, isVersion } from '../core/version.js';
 import { locksDir, versionCacheFile } from '../session/layout.js';
 import { ensureRoot } from '../session/prepare.js';
 import { runningProcess, tmuxPanes } from '../session/running.js';
@@ -16,7 +17,6 @@ import {
   rollbackManaged,
   type UpdateContext,
 } from '../update/update.js';
-import { compareVersions, isVersion } from '../update/version.js';
 
 export interface UpdateOptions {
   check: boolean;
@@ -59,7 +59,10 @@ export async function update(services: Services, options: UpdateOptions): Promis
   ensureRoot(settings);
   const managed = settings.update.mode === 'managed';
   if (options.to !== undefined && !isVersion(options.to)) {
-    throw new UserError(`"${String(options.to).slice(0, 40)}" is not a version: give one like 2.1.332`, 2);
+    throw new UserError(
+      `"${String(options.to).slice(0, 40)}" is not a version: give one like 2.1.332`,
+      EXIT.USAGE,
+    );
   }
   if (options.background) return background(services);
   const ctx = context(services, options.json || options.check);
@@ -120,7 +123,7 @@ export async function update(services: Services, options: UpdateOptions): Promis
   if (!done) {
     throw new UserError(
       `not installed: sessions are running and \`npm install -g\` would break them; run this again when they have ended`,
-      75,
+      EXIT.TEMPFAIL,
     );
   }
   services.out(

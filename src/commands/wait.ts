@@ -1,5 +1,5 @@
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
 import { type ActivityState, isActivity } from '../session/activity.js';
 import { runningProcess, tmuxPanes } from '../session/running.js';
 import { dialogQuestion } from '../session/screen.js';
@@ -24,7 +24,7 @@ export const WAIT_TIMED_OUT = 124;
 export async function wait(services: Services, options: WaitOptions): Promise<number> {
   const until = options.until;
   if (!isActivity(until))
-    throw new UserError(`--until ${JSON.stringify(until)}: use idle, waiting or working`, 2);
+    throw new UserError(`--until ${JSON.stringify(until)}: use idle, waiting or working`, EXIT.USAGE);
   const { found, label, handle } = locate(services, options.query);
   const { root } = services.settings();
   const tmuxBinary = findTmux(services.env);

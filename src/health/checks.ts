@@ -1,4 +1,4 @@
-import { tildify } from '../cli/format.js';
+import { tildify } from '../core/format.js';
 import { PROTECTED } from '../session/protect.js';
 import { checkMemoryCap, checkUpdate } from './host-checks.js';
 import type { Finding, HealthFacts } from './model.js';

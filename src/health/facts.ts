@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Services } from '../cli/services.js';
 import type { Settings } from '../config/config.js';
+import type { Services } from '../config/services.js';
 import { resolveBase } from '../session/base.js';
 import { tokenFile, versionCacheFile } from '../session/layout.js';
 import { baseCredentialsFile, CREDENTIALS_FILE, chooseLogin, readStoredToken } from '../session/login.js';

@@ -1,4 +1,4 @@
-import { tildify } from '../cli/format.js';
+import { tildify } from '../core/format.js';
 import { shortId } from '../session/layout.js';
 import type { Finding, HealthFacts, LiveFacts, SessionFacts } from './model.js';
 import { privacyFinding } from './privacy.js';

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { audit } from '../audit/audit.js';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 import { fileProblem, readRegularFile, writeJsonAtomicSync } from '../system/files.js';
 import { acquireLock } from '../system/lock.js';
 import {

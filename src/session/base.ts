@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { readFileIfExists } from '../system/files.js';
 
 /** The user's normal Claude configuration, which sessions share tools from and never write data into. */

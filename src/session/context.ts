@@ -1,10 +1,10 @@
-import { isUserError, UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { isUserError, UserError } from '../core/errors.js';
+import { compareVersions, isVersion } from '../core/version.js';
 import { claudeVersion, findClaude } from '../system/claude-binary.js';
 import { checkDue, readUpdateState, writeUpdateState } from '../update/state.js';
 import { currentBinary, versionOfBinary } from '../update/store.js';
 import { installLatest } from '../update/update.js';
-import { compareVersions, isVersion } from '../update/version.js';
 import type { Base } from './base.js';
 import { tokenFile, versionCacheFile } from './layout.js';
 import {

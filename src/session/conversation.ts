@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isUserError, UserError } from '../cli/errors.js';
+import { isUserError, UserError } from '../core/errors.js';
 import { findSession } from './find.js';
 import { isSessionId, sessionPaths, shortId } from './layout.js';
 import { sessionIds } from './store.js';

@@ -1,6 +1,6 @@
 import { audit } from '../audit/audit.js';
-import { EXIT, UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
 import { isLauncher } from '../health/probe.js';
 import { isAlive, type ProcessIdentity } from '../system/proc.js';
 import { killSession } from '../system/tmux.js';

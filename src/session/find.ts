@@ -1,4 +1,4 @@
-import { isUserError } from '../cli/errors.js';
+import { isUserError } from '../core/errors.js';
 import { isSessionId } from './layout.js';
 import { lookupName } from './names.js';
 import { type Named, resolveSession } from './resolve.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { printable } from '../cli/format.js';
+import { printable } from '../core/format.js';
 
 /**
  * Where things live under the tool's root. Pure: every path is derived from the root and a session id.

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 import { readFileIfExists, writeFileAtomicSync } from '../system/files.js';
 import { isSessionId, sessionsDir } from './layout.js';
 import { replaceWithLink } from './shared.js';

@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { isSessionId, shortId } from './layout.js';
 import { replaceWithLink } from './shared.js';
 import { readSession } from './store.js';

@@ -1,8 +1,8 @@
 import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { audit } from '../audit/audit.js';
-import { errorCode, UserError } from '../cli/errors.js';
 import type { Settings } from '../config/config.js';
+import { errorCode, UserError } from '../core/errors.js';
 import { mkdirPrivate, readFileIfExists, writeJsonAtomicSync } from '../system/files.js';
 import { type Answers, applyAnswers, noAnswers } from './answers.js';
 import { CLAUDE_JSON_MAX_BYTES, rememberGiven } from './answers-store.js';

@@ -9,7 +9,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { join } from 'node:path';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 
 /**
  * Changes the write bits of a shared tree through descriptors only, so that nobody who can write inside

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 import { readFileIfExists } from '../system/files.js';
 import { changeableItself, isWithin, privateGroup, resolveSafely, type Trust } from './protect-path.js';
 import { type Failure, type Protection, protectTree } from './protect-walk.js';

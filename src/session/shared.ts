@@ -1,6 +1,6 @@
 import { lstatSync, readlinkSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 
 /**
  * What every session shares with the base, by symlink, never by copy: an entry the user adds to the base

@@ -2,8 +2,8 @@ import { renameSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { audit } from '../audit/audit.js';
-import { errorCode, UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, errorCode, UserError } from '../core/errors.js';
 import { claudeVersion } from '../system/claude-binary.js';
 import {
   fileProblem,
@@ -94,7 +94,7 @@ export function tmuxStartFor(
     if (options.mode === 'tmux') {
       throw new UserError(
         'attaching needs a terminal, and there is none here: start with -d to run it detached',
-        2,
+        EXIT.USAGE,
       );
     }
     services.err(
@@ -137,14 +137,14 @@ function readUserSettings(source: string, cwd: string): Record<string, unknown> 
     const code = errorCode(error);
     const why =
       code === 'ENOTREG' || code === 'EFBIG' ? fileProblem(error) : `cannot read it (${code ?? error})`;
-    throw new UserError(`--settings ${JSON.stringify(source)}: ${why}`, 2);
+    throw new UserError(`--settings ${JSON.stringify(source)}: ${why}`, EXIT.USAGE);
   }
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && !Array.isArray(value))
       return value as Record<string, unknown>;
   } catch {}
-  throw new UserError(`--settings ${JSON.stringify(source)}: not a JSON object`, 2);
+  throw new UserError(`--settings ${JSON.stringify(source)}: not a JSON object`, EXIT.USAGE);
 }
 
 /** The session's launch plan, with the hooks and (in tmux) what they need to notify the user. */
@@ -189,7 +189,7 @@ export function checkGuardRails(services: Services, force: boolean | undefined):
       minAvailableBytes: limits.minAvailableBytes ?? derived.minAvailableBytes,
     },
   });
-  if (refusal) throw new UserError(refusal, 75);
+  if (refusal) throw new UserError(refusal, EXIT.TEMPFAIL);
 }
 
 /**
@@ -204,7 +204,10 @@ export function memoryCapFor(services: Services, memoryMax: string | null | unde
   const cap = memoryMax ?? limits.memoryMax;
   if (!cap) return [];
   if (!/^\d+[KMG]?$/.test(cap))
-    throw new UserError(`--memory-max ${JSON.stringify(cap)}: give a size like 600M or 2G, or none`, 2);
+    throw new UserError(
+      `--memory-max ${JSON.stringify(cap)}: give a size like 600M or 2G, or none`,
+      EXIT.USAGE,
+    );
   const support = memoryCapSupport(services.env);
   const problem = memoryCapProblem(support);
   if (problem) {

@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync } from 'node:fs';
-import { errorCode, UserError } from '../cli/errors.js';
+import { errorCode, UserError } from '../core/errors.js';
 import { fileProblem, readFileIfExists, writeJsonAtomicSync } from '../system/files.js';
 import { withLock } from '../system/lock.js';
 import { isSessionId, locksDir, type SessionPaths, sessionPaths, sessionsDir } from './layout.js';

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { UserError } from '../core/errors.js';
 import { findExecutable } from '../system/claude-binary.js';
 import { writeFileAtomicSync } from '../system/files.js';
 import { handOff, handOffAvailable, runChild } from '../system/handoff.js';

@@ -1,5 +1,5 @@
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { UserError } from '../core/errors.js';
 import type { ProcessIdentity } from '../system/proc.js';
 import { capturePane, openTmux, type Tmux } from '../system/tmux.js';
 import { type ActivityState, observedActivity, readActivity } from './activity.js';

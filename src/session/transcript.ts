@@ -1,6 +1,6 @@
 import { closeSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 import { openRegularFile } from '../system/files.js';
 
 /**

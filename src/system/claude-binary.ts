@@ -1,6 +1,6 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { mkdirPrivate, readFileIfExists, writeJsonAtomicSync } from './files.js';
 import { childProcess } from './lazy.js';
 

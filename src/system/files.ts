@@ -10,7 +10,7 @@ import {
   type Stats,
   writeFileSync,
 } from 'node:fs';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 
 let counter = 0;
 

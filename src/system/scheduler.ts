@@ -9,7 +9,7 @@ import {
   withCronLine,
   withoutCronLine,
 } from '../cleanup/timer.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { mkdirPrivate, writeFileAtomicSync } from './files.js';
 import { childProcess } from './lazy.js';
 

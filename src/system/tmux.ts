@@ -11,7 +11,7 @@ import {
   symlinkSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { errorCode, UserError } from '../cli/errors.js';
+import { errorCode, UserError } from '../core/errors.js';
 import { findExecutable } from './claude-binary.js';
 import { childProcess } from './lazy.js';
 

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
+import { isVersion } from '../core/version.js';
 import { mkdirPrivate, readFileIfExists, writeJsonAtomicSync } from '../system/files.js';
-import { isVersion } from './version.js';
 
 /** What the last check found, so the next session start can tell without asking the registry. */
 export interface UpdateState {

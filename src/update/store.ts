@@ -9,12 +9,12 @@ import {
   rmSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
+import { isVersion } from '../core/version.js';
 import { replaceWithLink } from '../session/shared.js';
 import { askVersion } from '../system/claude-binary.js';
 import { installIntoPrefix } from '../system/npm.js';
 import { identify, processStartTime } from '../system/proc.js';
-import { isVersion } from './version.js';
 
 /**
  * The managed store: Claude Code versions side by side in a prefix the user owns (no sudo).

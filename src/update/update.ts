@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { audit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
 import type { UpdateSettings } from '../config/config.js';
+import { UserError } from '../core/errors.js';
+import { compareVersions, isVersion } from '../core/version.js';
 import { locksDir } from '../session/layout.js';
 import { runningProcess, tmuxPanes } from '../session/running.js';
 import { readSessions } from '../session/store.js';
@@ -23,7 +24,6 @@ import {
   switchTo,
   versionOfBinary,
 } from './store.js';
-import { compareVersions, isVersion } from './version.js';
 
 export interface UpdateContext {
   root: string;

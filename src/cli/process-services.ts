@@ -1,17 +1,8 @@
 import { loadSettings, type Settings } from '../config/config.js';
+import type { Services } from '../config/services.js';
 import { tty } from '../system/lazy.js';
 
-/** What commands get from the entry instead of reaching for globals, so tests can pass their own. */
-export interface Services {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  now: () => Date;
-  out: (text: string) => void;
-  err: (text: string) => void;
-  isTerminal: (fd: 0 | 1 | 2) => boolean;
-  settings: () => Settings;
-}
-
+/** The services of this process, made once by the entry and passed down (see config/services.ts). */
 export function processServices(): Services {
   let settings: Settings | undefined;
   return {

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors.js';
+import { EXIT, UserError } from './errors.js';
 
 /** Durations as people type them for cleanup: a whole number and one unit. Pure. */
 const UNITS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
@@ -10,7 +10,7 @@ export function parseDuration(text: string, option = '--older-than'): number {
   if (!(ms <= MAX_MS)) {
     throw new UserError(
       `${option} ${JSON.stringify(text.slice(0, 40))}: give a whole number and a unit, e.g. 7d, 12h, 30m or 90s`,
-      2,
+      EXIT.USAGE,
     );
   }
   return ms;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecord } from '../session/record.js';
+import { parseRecord } from '../store/record.js';
 import {
   type CleanupCandidate,
   type CleanupRules,

@@ -69,7 +69,7 @@ export async function main(argv: string[], services: Services): Promise<number> 
   try {
     const launch = parseLaunch(argv);
     if (launch && !launch.name?.startsWith('-')) {
-      return await (await import('../session/start.js')).startNewSession(services, launch);
+      return await (await import('../commands/new.js')).startNewSession(services, launch);
     }
     const resume = parseResume(argv);
     if (resume) return await (await import('../commands/resume.js')).resume(services, resume);

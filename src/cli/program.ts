@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Services } from '../config/services.js';
 import { EXIT, UserError } from '../core/errors.js';
-import type { LaunchMode } from '../session/start.js';
+import type { LaunchMode } from '../launch/start.js';
 import { registerAnswersCommands } from './commands-answers.js';
 import { registerCleanupCommands } from './commands-cleanup.js';
 import { registerDoctorCommands } from './commands-doctor.js';
@@ -99,7 +99,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
         if ((options.json || options.wait === false) && mode !== 'detach') {
           throw new UserError('--json and --no-wait go with --detach', EXIT.USAGE);
         }
-        return (await import('../session/start.js')).startNewSession(services, {
+        return (await import('../commands/new.js')).startNewSession(services, {
           name: options.name ?? null,
           args: dashes === -1 ? [] : argv.slice(dashes + 1),
           force: options.force === true,
@@ -207,7 +207,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
     .option('--json', 'print JSON for scripts')
     .action((options: { json?: boolean }) =>
       run(async () =>
-        (await import('../commands/update.js')).versions(services, { json: options.json === true }),
+        (await import('../commands/versions.js')).versions(services, { json: options.json === true }),
       ),
     );
 

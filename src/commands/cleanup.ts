@@ -3,13 +3,13 @@ import { collectCandidates } from '../cleanup/collect.js';
 import { findLeftovers, removeLeftovers } from '../cleanup/leftovers.js';
 import { type CleanupRules, decide, planCleanup } from '../cleanup/plan.js';
 import { type CleanupResult, cleanupJson, cleanupText, sessionTable } from '../cleanup/report.js';
-import { timerEnvironment } from '../cleanup/timer.js';
+import { CLEANUP_SCHEDULE, cleanupJob, timerEnvironment } from '../cleanup/timer.js';
 import type { Services } from '../config/services.js';
+import { harvestAnswers } from '../configdir/answers-store.js';
 import { parseDuration } from '../core/duration.js';
 import { EXIT, UserError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
-import { harvestAnswers } from '../session/answers-store.js';
-import { tmuxPanes } from '../session/running.js';
+import { tmuxPanes } from '../store/running.js';
 import { readline, tty } from '../system/lazy.js';
 import { installedEntry, installTimer, removeTimer } from '../system/scheduler.js';
 
@@ -127,7 +127,7 @@ async function timer(services: Services, options: CleanupOptions): Promise<numbe
     throw new UserError('--dry-run does not apply to --install-timer or --remove-timer', EXIT.USAGE);
   const context = { env: services.env, home: services.settings().home };
   if (options.removeTimer) {
-    const removed = removeTimer(context);
+    const removed = removeTimer(context, CLEANUP_SCHEDULE);
     if (options.json) services.out(`${JSON.stringify(removed)}\n`);
     else if (removed.systemd.length === 0 && !removed.cron) services.out('no cleanup timer was installed\n');
     else {
@@ -141,7 +141,7 @@ async function timer(services: Services, options: CleanupOptions): Promise<numbe
   if (options.olderThan !== undefined) args.push('--older-than', options.olderThan);
   if (options.empty) args.push('--empty');
   const command = { entry: installedEntry(), args, env: timerEnvironment(services.env, process.execPath) };
-  const installed = installTimer(context, command);
+  const installed = installTimer(context, cleanupJob(command));
   if (options.json) services.out(`${JSON.stringify({ ...installed, command: [command.entry, ...args] })}\n`);
   else if (installed.kind === 'systemd') {
     services.out(

@@ -1,14 +1,13 @@
 import { mkdirSync, readSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Services } from '../config/services.js';
+import { resolveBase } from '../configdir/base.js';
+import { baseCredentialsFile, chooseLogin, ENV_LOGINS, readStoredToken } from '../configdir/login.js';
+import { ensureRoot } from '../configdir/prepare.js';
 import { EXIT, errorCode, UserError } from '../core/errors.js';
-import { resolveBase } from '../session/base.js';
-import { tokenFile } from '../session/layout.js';
-import { baseCredentialsFile, chooseLogin, ENV_LOGINS, readStoredToken } from '../session/login.js';
-import { ensureRoot } from '../session/prepare.js';
-import { findClaude } from '../system/claude-binary.js';
+import { tokenFile } from '../store/layout.js';
+import { findClaude, runSetupToken } from '../system/claude-binary.js';
 import { mkdirPrivate, writeFileAtomicSync } from '../system/files.js';
-import { childProcess } from '../system/lazy.js';
 import { readSecretLine } from '../system/terminal.js';
 
 export interface LoginOptions {
@@ -33,9 +32,10 @@ export async function login(services: Services, options: LoginOptions): Promise<
     const scratch = join(settings.root, `.login-${process.pid}`);
     mkdirPrivate(scratch);
     try {
-      const result = childProcess().spawnSync(claude, ['setup-token'], {
-        stdio: 'inherit',
-        env: { ...services.env, CLAUDE_CONFIG_DIR: scratch, DISABLE_AUTOUPDATER: '1' },
+      const result = runSetupToken(claude, {
+        ...services.env,
+        CLAUDE_CONFIG_DIR: scratch,
+        DISABLE_AUTOUPDATER: '1',
       });
       if (result.error) throw new UserError(`could not run ${claude} setup-token: ${result.error.message}`);
       if (result.status !== 0)

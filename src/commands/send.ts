@@ -1,8 +1,8 @@
 import type { Services } from '../config/services.js';
 import { EXIT, UserError } from '../core/errors.js';
-import { readActivity } from '../session/activity.js';
-import { dialogQuestion, readScreen } from '../session/screen.js';
-import { liveActivity, liveInTmux } from '../session/tmux-session.js';
+import { liveActivity, readActivity } from '../live/activity.js';
+import { liveInTmux } from '../live/lookup.js';
+import { dialogQuestion, readScreen } from '../live/screen.js';
 import { isAlive } from '../system/proc.js';
 import { capturePane, pasteText, pressEnter, type Tmux } from '../system/tmux.js';
 

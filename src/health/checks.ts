@@ -1,5 +1,5 @@
+import { PROTECTED } from '../configdir/protect.js';
 import { tildify } from '../core/format.js';
-import { PROTECTED } from '../session/protect.js';
 import { checkMemoryCap, checkUpdate } from './host-checks.js';
 import type { Finding, HealthFacts } from './model.js';
 import { privacyFinding } from './privacy.js';

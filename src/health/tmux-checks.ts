@@ -1,5 +1,5 @@
 import { tildify } from '../core/format.js';
-import { shortId } from '../session/layout.js';
+import { shortId } from '../store/layout.js';
 import type { Finding, HealthFacts, TmuxServerFacts } from './model.js';
 import { label } from './session-checks.js';
 

@@ -126,3 +126,12 @@ export function claudeVersion(binary: string, cacheFile: string): string | undef
   } catch {}
   return version;
 }
+
+/** Runs `claude setup-token` on this terminal (it prints a long-lived token); says how it ended. */
+export function runSetupToken(
+  claude: string,
+  env: NodeJS.ProcessEnv,
+): { error?: Error; status: number | null } {
+  const result = childProcess().spawnSync(claude, ['setup-token'], { stdio: 'inherit', env });
+  return { error: result.error, status: result.status };
+}

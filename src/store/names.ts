@@ -1,9 +1,9 @@
 import { lstatSync, mkdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { replaceWithLink } from '../system/files.js';
 import { isSessionId, shortId } from './layout.js';
-import { replaceWithLink } from './shared.js';
-import { readSession } from './store.js';
+import { readSession } from './records.js';
 
 /**
  * An index of names: `<root>/names/<name>` is a link to the session's id, so finding a session by name,

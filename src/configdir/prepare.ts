@@ -3,12 +3,12 @@ import { basename, dirname, join, sep } from 'node:path';
 import { audit } from '../audit/audit.js';
 import type { Settings } from '../config/config.js';
 import { errorCode, UserError } from '../core/errors.js';
+import { type SessionPaths, sessionsDir } from '../store/layout.js';
 import { mkdirPrivate, readFileIfExists, writeJsonAtomicSync } from '../system/files.js';
 import { type Answers, applyAnswers, noAnswers } from './answers.js';
 import { CLAUDE_JSON_MAX_BYTES, rememberGiven } from './answers-store.js';
 import type { Base } from './base.js';
-import { sessionClaudeSettings } from './launch.js';
-import { type SessionPaths, sessionsDir } from './layout.js';
+import { sessionClaudeSettings } from './claude-settings.js';
 import { applyLogin, type LoginStrategy } from './login.js';
 import {
   inspectTops,

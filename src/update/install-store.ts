@@ -11,8 +11,8 @@ import {
 import { join } from 'node:path';
 import { errorCode } from '../core/errors.js';
 import { isVersion } from '../core/version.js';
-import { replaceWithLink } from '../session/shared.js';
 import { askVersion } from '../system/claude-binary.js';
+import { replaceWithLink } from '../system/files.js';
 import { installIntoPrefix } from '../system/npm.js';
 import { identify, processStartTime } from '../system/proc.js';
 

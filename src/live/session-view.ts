@@ -1,8 +1,8 @@
+import { shortId } from '../store/layout.js';
+import type { SessionRecord } from '../store/record.js';
+import type { FoundSession } from '../store/records.js';
 import type { Activity, ActivityState } from './activity.js';
-import { shortId } from './layout.js';
-import type { SessionRecord } from './record.js';
 import type { DialogKind } from './screen.js';
-import type { FoundSession } from './store.js';
 import type { Usage } from './usage.js';
 
 export type SessionState = 'running' | 'exited' | 'empty' | 'broken';

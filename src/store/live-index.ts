@@ -1,12 +1,11 @@
 import { mkdirSync, readdirSync, readlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomicSync } from '../system/files.js';
+import { replaceWithLink, writeJsonAtomicSync } from '../system/files.js';
 import { tryAcquireLock } from '../system/lock.js';
 import { isAlive, type ProcessIdentity } from '../system/proc.js';
 import { isSessionId, locksDir, sessionPaths } from './layout.js';
+import { readSession } from './records.js';
 import { type Panes, paneProcess } from './running.js';
-import { replaceWithLink } from './shared.js';
-import { readSession } from './store.js';
 
 /**
  * An index of the sessions whose Claude may be running: `<root>/live/<id>` is a link whose target names

@@ -1,20 +1,20 @@
 import type { Services } from '../config/services.js';
-import { isUserError, UserError } from '../core/errors.js';
-import { compareVersions, isVersion } from '../core/version.js';
-import { claudeVersion, findClaude } from '../system/claude-binary.js';
-import { checkDue, readUpdateState, writeUpdateState } from '../update/state.js';
-import { currentBinary, versionOfBinary } from '../update/store.js';
-import { installLatest } from '../update/update.js';
-import type { Base } from './base.js';
-import { tokenFile, versionCacheFile } from './layout.js';
+import type { Base } from '../configdir/base.js';
 import {
   baseCredentialsFile,
   chooseLogin,
   healCredentialLinks,
   type LoginStrategy,
   readStoredToken,
-} from './login.js';
-import { enforceProtection, ensureRoot } from './prepare.js';
+} from '../configdir/login.js';
+import { enforceProtection, ensureRoot } from '../configdir/prepare.js';
+import { isUserError, UserError } from '../core/errors.js';
+import { compareVersions, isVersion } from '../core/version.js';
+import { tokenFile, versionCacheFile } from '../store/layout.js';
+import { claudeVersion, findClaude } from '../system/claude-binary.js';
+import { checkDue, readUpdateState, writeUpdateState } from '../update/check-state.js';
+import { currentBinary, versionOfBinary } from '../update/install-store.js';
+import { installLatest } from '../update/update.js';
 /** What every launch (new or resume) works out before it touches a session. */
 export interface LaunchContext {
   base: Base;

@@ -2,6 +2,8 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { audit } from '../audit/audit.js';
 import { errorCode } from '../core/errors.js';
+import { answersFile, givenAnswersFile, isSessionId, locksDir, sessionPaths } from '../store/layout.js';
+import { liveDir } from '../store/live-index.js';
 import { fileProblem, readRegularFile, writeJsonAtomicSync } from '../system/files.js';
 import { acquireLock } from '../system/lock.js';
 import {
@@ -15,8 +17,6 @@ import {
   noAnswers,
   sameAnswers,
 } from './answers.js';
-import { answersFile, givenAnswersFile, isSessionId, locksDir, sessionPaths } from './layout.js';
-import { liveDir } from './live.js';
 
 /**
  * Where answers given in sessions are kept: `<root>/answers.json`, never the base's `.claude.json`

@@ -2,10 +2,17 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Services } from '../config/services.js';
 import { UserError } from '../core/errors.js';
+import { observedActivity, readActivity } from '../live/activity.js';
+import { type DialogKind, dialogQuestion } from '../live/screen.js';
+import { sessionLabel, sessionPaths, shortId } from '../store/layout.js';
+import { registerLive } from '../store/live-index.js';
+import type { SessionRecord } from '../store/record.js';
+import { updateRecord } from '../store/records.js';
 import { findExecutable } from '../system/claude-binary.js';
 import { writeFileAtomicSync } from '../system/files.js';
 import { handOff, handOffAvailable, runChild } from '../system/handoff.js';
 import { launcherPath } from '../system/install-dir.js';
+import { encodePlan, type LaunchPlan } from '../system/launch-plan.js';
 import { identify, isAlive, type ProcessIdentity } from '../system/proc.js';
 import {
   attachArgv,
@@ -16,13 +23,7 @@ import {
   newSession,
   type Tmux,
 } from '../system/tmux.js';
-import { observedActivity, readActivity } from './activity.js';
-import { encodePlan, type LaunchPlan, paneLaunchPlan } from './launch.js';
-import { sessionLabel, sessionPaths, shortId } from './layout.js';
-import { registerLive } from './live.js';
-import type { SessionRecord } from './record.js';
-import { type DialogKind, dialogQuestion } from './screen.js';
-import { updateRecord } from './store.js';
+import { paneLaunchPlan } from './plan.js';
 
 /** How a launch in tmux ends for the caller: attached to it, or back at the shell once Claude is up. */
 export interface TmuxStart {
@@ -84,7 +85,7 @@ export async function startInTmux(
     registerLive(root, record.id, identity);
   }
   const label = sessionLabel(record.id, record.name);
-  if (start.attach) return attach(services, tmux, record.id);
+  if (start.attach) return attachClient(services, tmux, record.id);
   const handle = record.name ?? record.id.slice(0, 8);
   const dialog =
     start.wait && identity
@@ -106,7 +107,7 @@ export async function startInTmux(
 }
 
 /** Attaches this terminal to a session's tmux session: the launcher execs the tmux client. */
-export function attach(services: Services, tmux: Tmux, id: string): Promise<number> | number {
+export function attachClient(services: Services, tmux: Tmux, id: string): Promise<number> | number {
   const inOurs = insideServer(tmux, services.env.TMUX);
   const plan: LaunchPlan = {
     cwd: services.cwd ?? '/',

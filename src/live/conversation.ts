@@ -1,9 +1,9 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUserError, UserError } from '../core/errors.js';
-import { findSession } from './find.js';
-import { isSessionId, sessionPaths, shortId } from './layout.js';
-import { sessionIds } from './store.js';
+import { findSession } from '../store/find.js';
+import { isSessionId, sessionPaths, shortId } from '../store/layout.js';
+import { sessionIds } from '../store/records.js';
 import { isRealDirectory } from './usage.js';
 
 /** A session to resume, and (when it was named by one of its conversations) which conversation. */

@@ -1,48 +1,35 @@
-import { renameSync, rmSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { audit } from '../audit/audit.js';
 import type { Services } from '../config/services.js';
+import { mergeSettings, sessionClaudeSettings } from '../configdir/claude-settings.js';
 import { EXIT, errorCode, UserError } from '../core/errors.js';
+import { clearActivity } from '../live/activity.js';
+import { locksDir, sessionPaths, versionCacheFile } from '../store/layout.js';
+import { liveSessionIds, registerLive } from '../store/live-index.js';
+import type { ProcessRecord, SessionRecord } from '../store/record.js';
+import { updateRecord } from '../store/records.js';
+import { tmuxPanes } from '../store/running.js';
 import { claudeVersion } from '../system/claude-binary.js';
+import { fileProblem, readRegularFile, writeJsonAtomicSync } from '../system/files.js';
 import {
-  fileProblem,
-  mkdirPrivate,
-  randomId,
-  readRegularFile,
-  writeJsonAtomicSync,
-} from '../system/files.js';
-import { handOff, handOffAvailable, launcherIdentity, runChild } from '../system/handoff.js';
+  handOff,
+  handOffAvailable,
+  launcherIdentity,
+  runChild,
+  startBackgroundCheck,
+} from '../system/handoff.js';
 import { hookPath } from '../system/install-dir.js';
-import { childProcess } from '../system/lazy.js';
-import { acquireLock, isLockHeld, withLock } from '../system/lock.js';
+import type { LaunchPlan } from '../system/launch-plan.js';
+import { acquireLock, isLockHeld } from '../system/lock.js';
 import { hostMemory } from '../system/memory.js';
 import { memoryCapProblem, memoryCapSupport } from '../system/memory-cap.js';
 import { identify } from '../system/proc.js';
 import { insideServer, openTmux, prepareSocketDir, type Tmux } from '../system/tmux.js';
-import { NPM_GLOBAL_LOCK } from '../update/state.js';
-import { clearActivity } from './activity.js';
-import { harvestAnswers } from './answers-store.js';
-import { resolveBase } from './base.js';
-import { backgroundCheckDue, launchContext } from './context.js';
+import { NPM_GLOBAL_LOCK } from '../update/check-state.js';
+import { backgroundCheckDue } from './context.js';
 import { defaultLimits, guardRefusal } from './guard.js';
-import {
-  type LaunchInput,
-  type LaunchPlan,
-  mergeSettings,
-  planLaunch,
-  sessionClaudeSettings,
-  takeUserSettings,
-} from './launch.js';
-import { locksDir, sessionPaths, versionCacheFile } from './layout.js';
-import { liveSessionIds, registerLive } from './live.js';
-import { loginEnvironment } from './login.js';
-import { assertNameFree, indexName } from './names.js';
-import { prepareConfigDir } from './prepare.js';
-import { nameProblem, type ProcessRecord, RECORD_SCHEMA, type SessionRecord } from './record.js';
-import { tmuxPanes } from './running.js';
-import { updateRecord } from './store.js';
-import type { TmuxStart } from './tmux-launch.js';
+import type { TmuxStart } from './in-tmux.js';
+import { type LaunchInput, planLaunch, takeUserSettings } from './plan.js';
 
 /**
  * The process record to write before the launch: in a terminal, the launcher shell (it becomes Claude);
@@ -61,20 +48,6 @@ export function processRecordFor(services: Services, tmux?: TmuxStart): ProcessR
 /** The record's note of where the launch runs Claude. */
 export function tmuxRecordFor(tmux: TmuxStart | undefined): { socket: string } | undefined {
   return tmux ? { socket: tmux.tmux.socket } : undefined;
-}
-
-export interface NewOptions {
-  name: string | null;
-  args: string[];
-  /** Start even past the guard rails. */
-  force?: boolean;
-  /** A memory cap for the session (systemd user scope), e.g. `600M`; else the configured one. */
-  memoryMax?: string | null;
-  /** Where Claude runs; else the configured mode (`detach`: in tmux, not attached). */
-  mode?: LaunchMode;
-  /** With `detach`: return at once instead of when Claude is ready. */
-  noWait?: boolean;
-  json?: boolean;
 }
 
 export type LaunchMode = 'terminal' | 'tmux' | 'detach';
@@ -237,84 +210,6 @@ export function memoryCapFor(services: Services, memoryMax: string | null | unde
   ];
 }
 
-export async function startNewSession(services: Services, options: NewOptions): Promise<number> {
-  if (options.name !== null) {
-    const problem = nameProblem(options.name);
-    if (problem) throw new UserError(problem);
-  }
-  if (!services.cwd) throw new UserError('the current directory no longer exists: cd somewhere else first');
-  const settings = services.settings();
-  const base = resolveBase(services.env, settings.home);
-  // Checked before anything is written; checked again under the lock, where it counts.
-  if (options.name !== null) assertNameFree(settings.root, options.name);
-  // Before the guard rails forget the sessions that have ended (see answers-store.ts).
-  const answers = harvestAnswers(settings.root);
-  checkGuardRails(services, options.force);
-  userSettings(options.args, services.cwd);
-  const cap = memoryCapFor(services, options.memoryMax);
-  const tmux = tmuxStartFor(services, options);
-  const context = await launchContext(services, base);
-  const id = randomId();
-  const now = services.now().toISOString();
-  const user = userInfo();
-  const record: SessionRecord = {
-    schema: RECORD_SCHEMA,
-    id,
-    name: options.name,
-    createdAt: now,
-    cwd: services.cwd,
-    user: user.username,
-    uid: user.uid,
-    host: hostname(),
-    base: base.dir,
-    claude: { path: context.claude, version: context.claudeVersion },
-    process: processRecordFor(services, tmux),
-    tmux: tmuxRecordFor(tmux),
-    launches: 1,
-    lastLaunchAt: now,
-  };
-  const paths = sessionPaths(settings.root, id);
-  // Built aside and renamed into place, so no reader ever sees a half-made session.
-  const building = sessionPaths(settings.root, `.new-${id}`);
-  mkdirPrivate(building.dir);
-  try {
-    prepareConfigDir(building, base, context.login, answers);
-    writeJsonAtomicSync(building.record, record);
-    const publish = () => {
-      if (options.name !== null) assertNameFree(settings.root, options.name);
-      renameSync(building.dir, paths.dir);
-      try {
-        if (options.name !== null) indexName(settings.root, options.name, id);
-      } catch (error) {
-        // Unpublished again, so that nothing is left of a start that failed.
-        renameSync(paths.dir, building.dir);
-        throw error;
-      }
-    };
-    if (options.name === null) publish();
-    else withLock(locksDir(settings.root), 'names', publish);
-  } catch (error) {
-    rmSync(building.dir, { recursive: true, force: true });
-    throw error;
-  }
-  for (const notice of context.notices) services.err(`claude-session: ${notice}\n`);
-  const plan = sessionPlan(
-    services,
-    {
-      paths,
-      id,
-      name: options.name,
-      cwd: services.cwd,
-      claude: context.claude,
-      args: options.args,
-      loginEnv: loginEnvironment(context.login),
-    },
-    tmux,
-  );
-  plan.argv = [...cap, ...plan.argv];
-  return launch(services, plan, record, 'created', tmux);
-}
-
 /**
  * Hands the plan to the launcher shell, or runs Claude as a child when started without it (then the
  * record names the child). `record` is the session's record as published.
@@ -341,7 +236,7 @@ export async function launch(
   }
   if (tmux) {
     if (plan.background) startBackgroundCheck(services.env);
-    return (await import('./tmux-launch.js')).startInTmux(services, plan, current, tmux);
+    return (await import('./in-tmux.js')).startInTmux(services, plan, current, tmux);
   }
   if (handOffAvailable(services.env)) {
     handOff(plan);
@@ -372,13 +267,4 @@ async function waitForGlobalInstall(services: Services, root: string): Promise<b
   services.err('claude-session: waiting for an install of Claude Code to finish...\n');
   acquireLock(locksDir(root), NPM_GLOBAL_LOCK, 20 * 60_000).release();
   return true;
-}
-
-/** Without the launcher shell: start the detached update check ourselves. */
-function startBackgroundCheck(env: NodeJS.ProcessEnv): void {
-  const entry = process.argv[1];
-  if (!entry) return;
-  childProcess()
-    .spawn(process.execPath, [entry, 'update', '--background'], { detached: true, stdio: 'ignore', env })
-    .unref();
 }

@@ -1,8 +1,8 @@
 import { isUserError } from '../core/errors.js';
 import { isSessionId } from './layout.js';
 import { lookupName } from './names.js';
+import { readSessions, sessionIds } from './records.js';
 import { type Named, resolveSession } from './resolve.js';
-import { readSessions, sessionIds } from './store.js';
 
 /**
  * Finds a session by id, name or unique id prefix without reading every record: ids are directory

@@ -1,6 +1,7 @@
-import { lstatSync, readlinkSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorCode } from '../core/errors.js';
+import { replaceWithLink } from '../system/files.js';
 
 /**
  * What every session shares with the base, by symlink, never by copy: an entry the user adds to the base
@@ -54,16 +55,4 @@ export function linkSharedEntries(configDir: string, baseDir: string): string[] 
     replaceWithLink(join(configDir, name), target);
   }
   return notLinked;
-}
-
-/** Points `path` at `target` with one rename, so a reader never sees the path missing. */
-export function replaceWithLink(path: string, target: string): void {
-  const temp = `${path}.link-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  symlinkSync(target, temp);
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    unlinkSync(temp);
-    throw error;
-  }
 }

@@ -1,9 +1,8 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errorCode } from '../core/errors.js';
-import { readFileIfExists, writeFileAtomicSync } from '../system/files.js';
-import { isSessionId, sessionsDir } from './layout.js';
-import { replaceWithLink } from './shared.js';
+import { isSessionId, sessionsDir } from '../store/layout.js';
+import { readFileIfExists, replaceWithLink, writeFileAtomicSync } from '../system/files.js';
 
 /**
  * How a session logs in, so that no session asks the user to log in again:

@@ -1,6 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Services } from '../config/services.js';
+import type { SessionRecord } from '../store/record.js';
 import { readRegularFile } from '../system/files.js';
+import { capturePane } from '../system/tmux.js';
 import { type DialogKind, readScreen } from './screen.js';
 
 /**
@@ -79,4 +82,34 @@ export function observedActivity(
 function read(capture: () => string | undefined): ReturnType<typeof readScreen> | undefined {
   const screen = capture();
   return screen === undefined ? undefined : readScreen(screen);
+}
+
+/**
+ * The live state of a running session: its hooks', checked against its pane when it may be stale or
+ * no hook has reported yet (`tmuxBinary` undefined: the pane is not looked at).
+ */
+export function liveActivity(
+  services: Services,
+  sessionDir: string,
+  record: SessionRecord,
+  tmuxBinary: string | undefined,
+): ActivityState | undefined {
+  const socket = record.tmux?.socket;
+  const capture =
+    socket && tmuxBinary
+      ? () => {
+          try {
+            return capturePane({ binary: tmuxBinary, socket, env: services.env }, record.id);
+          } catch {
+            return undefined;
+          }
+        }
+      : undefined;
+  const launched = Date.parse(record.process?.startedAt ?? record.lastLaunchAt);
+  return observedActivity(
+    readActivity(sessionDir),
+    services.now().getTime(),
+    capture,
+    Number.isFinite(launched) ? new Date(launched) : undefined,
+  );
 }

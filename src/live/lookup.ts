@@ -1,16 +1,15 @@
 import type { Services } from '../config/services.js';
 import { UserError } from '../core/errors.js';
+import { findSession } from '../store/find.js';
+import { sessionLabel, shortId } from '../store/layout.js';
+import { adoptProcess } from '../store/live-index.js';
+import type { SessionRecord } from '../store/record.js';
+import { type FoundSession, readSession } from '../store/records.js';
+import { runningProcess, tmuxPanes } from '../store/running.js';
 import type { ProcessIdentity } from '../system/proc.js';
-import { capturePane, openTmux, type Tmux } from '../system/tmux.js';
-import { type ActivityState, observedActivity, readActivity } from './activity.js';
-import { findSession } from './find.js';
-import { sessionLabel, shortId } from './layout.js';
-import { adoptProcess } from './live.js';
-import type { SessionRecord } from './record.js';
-import { runningProcess, tmuxPanes } from './running.js';
-import { type FoundSession, readSession } from './store.js';
+import { openTmux, type Tmux } from '../system/tmux.js';
 
-export interface Located {
+export interface SessionLookup {
   found: FoundSession;
   record: SessionRecord;
   label: string;
@@ -25,7 +24,7 @@ export interface Located {
  * A session by id, prefix or name, with a valid record, and the process running it. A session found
  * running in its tmux session while its record names another process gets its record repaired.
  */
-export function locate(services: Services, query: string): Located {
+export function lookupSession(services: Services, query: string): SessionLookup {
   const { root } = services.settings();
   const found = readSession(root, findSession(root, query).id);
   const record = found.record;
@@ -56,8 +55,8 @@ export function tmuxOf(services: Services, record: SessionRecord): Tmux {
 }
 
 /** A session whose Claude runs now in our tmux server, for `send`; else a user error saying why not. */
-export function liveInTmux(services: Services, query: string): Located & { tmux: Tmux } {
-  const located = locate(services, query);
+export function liveInTmux(services: Services, query: string): SessionLookup & { tmux: Tmux } {
+  const located = lookupSession(services, query);
   const { record, label, handle } = located;
   if (!located.alive) {
     throw new UserError(
@@ -70,34 +69,4 @@ export function liveInTmux(services: Services, query: string): Located & { tmux:
     );
   }
   return { ...located, tmux: tmuxOf(services, record) };
-}
-
-/**
- * The live state of a running session: its hooks', checked against its pane when it may be stale or
- * no hook has reported yet (`tmuxBinary` undefined: the pane is not looked at).
- */
-export function liveActivity(
-  services: Services,
-  sessionDir: string,
-  record: SessionRecord,
-  tmuxBinary: string | undefined,
-): ActivityState | undefined {
-  const socket = record.tmux?.socket;
-  const capture =
-    socket && tmuxBinary
-      ? () => {
-          try {
-            return capturePane({ binary: tmuxBinary, socket, env: services.env }, record.id);
-          } catch {
-            return undefined;
-          }
-        }
-      : undefined;
-  const launched = Date.parse(record.process?.startedAt ?? record.lastLaunchAt);
-  return observedActivity(
-    readActivity(sessionDir),
-    services.now().getTime(),
-    capture,
-    Number.isFinite(launched) ? new Date(launched) : undefined,
-  );
 }

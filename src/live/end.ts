@@ -1,14 +1,13 @@
 import { audit } from '../audit/audit.js';
 import type { Services } from '../config/services.js';
 import { EXIT, UserError } from '../core/errors.js';
-import { isLauncher } from '../health/probe.js';
-import { isAlive, type ProcessIdentity } from '../system/proc.js';
+import { sessionLabel } from '../store/layout.js';
+import type { SessionRecord } from '../store/record.js';
+import { updateRecord } from '../store/records.js';
+import { isSessionProcess } from '../store/running.js';
+import { isAlive, isLauncher, type ProcessIdentity, processEnded, signalProcess } from '../system/proc.js';
 import { killSession } from '../system/tmux.js';
-import { sessionLabel } from './layout.js';
-import type { SessionRecord } from './record.js';
-import { isSessionProcess } from './running.js';
-import { updateRecord } from './store.js';
-import { tmuxOf } from './tmux-session.js';
+import { tmuxOf } from './lookup.js';
 
 /** A running session's Claude, as `kill` and `rm --force` find it. */
 export interface RunningClaude {
@@ -46,11 +45,11 @@ export async function endClaude(services: Services, claude: RunningClaude, grace
   const { root } = services.settings();
   const { record, process: identity } = claude;
   let how = 'SIGTERM';
-  signal(identity, 'SIGTERM');
-  if (!(await ended(identity, graceMs))) {
+  signalProcess(identity, 'SIGTERM');
+  if (!(await processEnded(identity, graceMs))) {
     how = `SIGKILL after ${graceMs / 1000} s`;
-    signal(identity, 'SIGKILL');
-    await ended(identity, 5_000);
+    signalProcess(identity, 'SIGKILL');
+    await processEnded(identity, 5_000);
   }
   if (record.tmux) killSession(tmuxOf(services, record), record.id);
   const gone = !isAlive(identity);
@@ -75,22 +74,4 @@ export async function endClaude(services: Services, claude: RunningClaude, grace
     );
   }
   return how;
-}
-
-function signal(identity: ProcessIdentity, name: NodeJS.Signals): void {
-  if (!isAlive(identity)) return;
-  try {
-    process.kill(identity.pid, name);
-  } catch {
-    // Ended between the check and the signal.
-  }
-}
-
-async function ended(identity: ProcessIdentity, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (isAlive(identity)) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return true;
 }

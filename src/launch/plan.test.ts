@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  choosesConversation,
-  encodePlan,
-  mergeSettings,
-  paneLaunchPlan,
-  planLaunch,
-  sessionClaudeSettings,
-  takeUserSettings,
-} from './launch.js';
-import { sessionPaths } from './layout.js';
+import { mergeSettings, sessionClaudeSettings } from '../configdir/claude-settings.js';
+import { sessionPaths } from '../store/layout.js';
+import { encodePlan } from '../system/launch-plan.js';
+import { choosesConversation, paneLaunchPlan, planLaunch, takeUserSettings } from './plan.js';
 
 const paths = sessionPaths('/r', '11111111-2222-4333-8444-555555555555');
 

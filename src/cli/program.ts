@@ -2,10 +2,11 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Services } from '../config/services.js';
 import { EXIT, UserError } from '../core/errors.js';
 import type { LaunchMode } from '../launch/start.js';
-import { registerAnswersCommands } from './commands-answers.js';
-import { registerCleanupCommands } from './commands-cleanup.js';
-import { registerDoctorCommands } from './commands-doctor.js';
-import { registerTmuxCommands } from './commands-tmux.js';
+import type { Run } from './action.js';
+import { registerAnswersCommands } from './program-answers.js';
+import { registerHealthCommands } from './program-health.js';
+import { registerHousekeepingCommands } from './program-housekeeping.js';
+import { registerTmuxCommands } from './program-tmux.js';
 
 declare const __VERSION__: string;
 
@@ -45,9 +46,6 @@ function launchMode(flags: NewFlags): LaunchMode | undefined {
   if (chosen.length > 1) throw new UserError('choose one of --detach, --tmux and --terminal', EXIT.USAGE);
   return chosen[0];
 }
-
-/** Runs a command's action; the program awaits what it returns (the exit status). */
-export type Run = (action: () => Promise<number>) => void;
 
 export function build(argv: string[], services: Services, run: Run): Command {
   const program = new Command('claude-session')
@@ -281,8 +279,8 @@ export function build(argv: string[], services: Services, run: Run): Command {
     );
 
   registerTmuxCommands(program, services, run);
-  registerCleanupCommands(program, services, run);
-  registerDoctorCommands(program, services, run);
+  registerHousekeepingCommands(program, services, run);
+  registerHealthCommands(program, services, run);
   registerAnswersCommands(program, services, run);
   return program;
 }

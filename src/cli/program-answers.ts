@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Services } from '../config/services.js';
-import type { Run } from './program.js';
+import type { Run } from './action.js';
 
-/** `answers`: what users answered in sessions, kept for later ones. */
+/** The command line of `answers` (what users answered in sessions, kept for later ones): runs commands/answers.ts. */
 export function registerAnswersCommands(program: Command, services: Services, run: Run): void {
   program
     .command('answers')

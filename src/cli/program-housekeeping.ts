@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Services } from '../config/services.js';
-import type { Run } from './program.js';
+import type { Run } from './action.js';
 
-/** The housekeeping commands: cleanup, rm, rename, pin, unpin. */
-export function registerCleanupCommands(program: Command, services: Services, run: Run): void {
+/** The command line of the housekeeping commands (cleanup, rm, rename, pin, unpin); each runs its commands/ file. */
+export function registerHousekeepingCommands(program: Command, services: Services, run: Run): void {
   program
     .command('cleanup')
     .summary('remove old and empty sessions (--dry-run shows which)')

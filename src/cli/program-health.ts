@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Services } from '../config/services.js';
-import type { Run } from './program.js';
+import type { Run } from './action.js';
 
-/** The health commands: doctor, status. */
-export function registerDoctorCommands(program: Command, services: Services, run: Run): void {
+/** The command line of the health commands (doctor, status); each runs its commands/ file. */
+export function registerHealthCommands(program: Command, services: Services, run: Run): void {
   program
     .command('doctor')
     .description(

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { Services } from '../config/services.js';
 import { EXIT, UserError } from '../core/errors.js';
-import type { Run } from './program.js';
+import type { Run } from './action.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -9,7 +9,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The commands for sessions in tmux: attach, kill, send, wait. */
+/** The command line of the commands for sessions in tmux (attach, kill, send, wait); each runs its commands/ file. */
 export function registerTmuxCommands(program: Command, services: Services, run: Run): void {
   program
     .command('attach')

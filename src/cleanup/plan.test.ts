@@ -181,7 +181,7 @@ describe('recordHealth', () => {
     const parsed = parseRecord(text, id);
     return parsed.ok ? undefined : parsed.problem;
   };
-  // The problems as store.ts / record.ts word them, so that a change of wording fails here.
+  // The problems as store/records.ts / store/record.ts word them, so that a change of wording fails here.
   it.each([
     ['torn JSON', problem('{"schema": 1,'), 'corrupt'],
     ['a missing field', problem('{"schema": 1}'), 'corrupt'],

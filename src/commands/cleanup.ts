@@ -58,7 +58,7 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
     services.err('claude-session: nothing was removed\n');
     return 1;
   }
-  // What the user answered in a session it removes holds for later sessions (see answers-store.ts).
+  // What the user answered in a session it removes holds for later sessions (see configdir/answers-store.ts).
   if (plan.remove.length > 0) harvestAnswers(root);
   const result: CleanupResult = { ...preview, dryRun: false, removed: [], kept: [...plan.keep], temp: [] };
   const planned = new Map(candidates.map((candidate) => [candidate.id, candidate]));

@@ -52,7 +52,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
   const base = resolveBase(services.env, settings.home);
   // Checked before anything is written; checked again under the lock, where it counts.
   if (options.name !== null) assertNameFree(settings.root, options.name);
-  // Before the guard rails forget the sessions that have ended (see answers-store.ts).
+  // Before the guard rails forget the sessions that have ended (see configdir/answers-store.ts).
   const answers = harvestAnswers(settings.root);
   checkGuardRails(services, options.force);
   userSettings(options.args, services.cwd);

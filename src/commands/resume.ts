@@ -107,7 +107,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
         `session ${sessionLabel(record.id, record.name)} was started in ${record.cwd}, which no longer exists: recreate it first`,
       );
     }
-    // Before the guard rails forget the sessions that have ended (see answers-store.ts).
+    // Before the guard rails forget the sessions that have ended (see configdir/answers-store.ts).
     const answers = harvestAnswers(settings.root, [record.id]);
     checkGuardRails(services, options.force);
     userSettings(options.args, record.cwd);

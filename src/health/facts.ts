@@ -99,7 +99,7 @@ export function gatherFacts(services: Services): HealthFacts {
   };
 }
 
-/** The binary a new session would get, found the way a launch finds it (see session/context.ts). */
+/** The binary a new session would get, found the way a launch finds it (see launch/context.ts). */
 function claudeFacts(services: Services, rootExists: boolean): HealthFacts['claude'] {
   const settings = services.settings();
   const explicit = services.env.CLAUDE_SESSION_CLAUDE;

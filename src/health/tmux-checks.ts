@@ -73,7 +73,7 @@ export function checkTmux(facts: HealthFacts): Finding[] {
 
 /**
  * systemd-logind with KillUserProcesses=yes ends every process of a login when it ends, our tmux server
- * with them, unless the user lingers and the server runs in a user scope of its own (tmux-launch.ts).
+ * with them, unless the user lingers and the server runs in a user scope of its own (launch/in-tmux.ts).
  */
 export function checkLogout(facts: HealthFacts): Finding[] {
   const { logout, tmux } = facts;

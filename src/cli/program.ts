@@ -227,7 +227,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
   program
     .command('logout')
     .description('Remove the token stored by `claude-session login`.')
-    .action(() => run(async () => (await import('../commands/login.js')).logout(services)));
+    .action(() => run(async () => (await import('../commands/logout.js')).logout(services)));
 
   program
     .command('import')

@@ -89,14 +89,6 @@ function readStdinBounded(max: number): string {
   return buffer.toString('utf8', 0, length);
 }
 
-export async function logout(services: Services): Promise<number> {
-  const file = tokenFile(services.settings().root);
-  const had = readStoredToken(file) !== undefined;
-  rmSync(file, { force: true });
-  services.out(had ? `removed the stored token (${file})\n` : 'no stored token\n');
-  return 0;
-}
-
 export async function loginStatus(services: Services, options: { json: boolean }): Promise<number> {
   const settings = services.settings();
   const base = resolveBase(services.env, settings.home);

@@ -15,14 +15,21 @@ const common = {
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 };
-await build({
+const launch = await build({
   ...common,
+  metafile: true,
   entryPoints: ['src/cli/entry.ts'],
   outfile: 'dist/cli.cjs',
   format: 'cjs',
   define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// The launch path must not grow into the program: no commander, no other command than new and resume
+// (and the hidden __complete, which answers every Tab without loading the program).
+const PROGRAM_ONLY =
+  /node_modules\/commander\/|^src\/cli\/(program|action)|^src\/commands\/(?!new\.ts|resume\.ts|complete\.ts)/;
+const leaked = Object.keys(launch.metafile.inputs).filter((input) => PROGRAM_ONLY.test(input));
+if (leaked.length > 0) throw new Error(`dist/cli.cjs pulls in program-only modules: ${leaked.join(', ')}`);
 await build({
   ...common,
   entryPoints: ['src/cli/program.ts'],

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isLauncher } from '../src/health/probe.js';
+import { isLauncher } from '../src/system/proc.js';
 import { REPO, Sandbox } from './support/sandbox.js';
 
 // doctor takes a session whose recorded process is still ours starting it for "starting", not for a

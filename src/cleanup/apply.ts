@@ -1,11 +1,11 @@
 import { chmodSync, readdirSync, readlinkSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AuditEntry, audit } from '../audit/audit.js';
-import { errorCode, isUserError } from '../cli/errors.js';
-import { locksDir, sessionPaths, sessionsDir } from '../session/layout.js';
-import { liveDir } from '../session/live.js';
-import { namesDir } from '../session/names.js';
-import type { Panes } from '../session/running.js';
+import { errorCode, isUserError } from '../core/errors.js';
+import { locksDir, sessionPaths, sessionsDir } from '../store/layout.js';
+import { liveDir } from '../store/live-index.js';
+import { namesDir } from '../store/names.js';
+import type { Panes } from '../store/running.js';
 import { acquireLock, type Lock, tryAcquireLock, withLock } from '../system/lock.js';
 import { collectOne, liveEntry, lstatQuiet } from './collect.js';
 import { startDeleter } from './deleter.js';

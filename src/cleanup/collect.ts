@@ -1,10 +1,10 @@
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import type { SessionPaths } from '../session/layout.js';
-import { liveDir, parseLiveTarget } from '../session/live.js';
-import { type Panes, runningProcess } from '../session/running.js';
-import { readSession, sessionIds } from '../session/store.js';
-import { isRealDirectory, measureUsage } from '../session/usage.js';
+import { isRealDirectory, measureUsage } from '../live/usage.js';
+import type { SessionPaths } from '../store/layout.js';
+import { liveDir, parseLiveTarget } from '../store/live-index.js';
+import { readSession, sessionIds } from '../store/records.js';
+import { type Panes, runningProcess } from '../store/running.js';
 import { readFileIfExists } from '../system/files.js';
 import { isAlive, type ProcessIdentity } from '../system/proc.js';
 import { type CleanupCandidate, recordHealth } from './plan.js';

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 
 /**
  * Deletes moved-aside session dirs on worker threads while the main thread judges and moves the next

@@ -1,8 +1,8 @@
 import { lstatSync, readdirSync, readlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorCode } from '../cli/errors.js';
-import { isSessionId, locksDir, sessionDir, sessionsDir } from '../session/layout.js';
-import { namesDir } from '../session/names.js';
+import { errorCode } from '../core/errors.js';
+import { isSessionId, locksDir, sessionDir, sessionsDir } from '../store/layout.js';
+import { namesDir } from '../store/names.js';
 import { withLock } from '../system/lock.js';
 import { processStartTime } from '../system/proc.js';
 import { removeTree, TRASH_PREFIX } from './apply.js';

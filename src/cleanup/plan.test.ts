@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecord } from '../session/record.js';
+import { parseRecord } from '../store/record.js';
 import {
   type CleanupCandidate,
   type CleanupRules,
@@ -181,7 +181,7 @@ describe('recordHealth', () => {
     const parsed = parseRecord(text, id);
     return parsed.ok ? undefined : parsed.problem;
   };
-  // The problems as store.ts / record.ts word them, so that a change of wording fails here.
+  // The problems as store/records.ts / store/record.ts word them, so that a change of wording fails here.
   it.each([
     ['torn JSON', problem('{"schema": 1,'), 'corrupt'],
     ['a missing field', problem('{"schema": 1}'), 'corrupt'],

@@ -1,4 +1,4 @@
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../core/duration.js';
 
 /**
  * Which sessions cleanup removes, from plain data read beforehand (collect.ts). Pure: the dry run and
@@ -174,7 +174,7 @@ function keep(rule: KeepRule, reason: string): Decision {
 }
 
 /**
- * Pure: the health of a record from the problem store.ts reported. A record that does not parse, is
+ * Pure: the health of a record from the problem store/records.ts reported. A record that does not parse, is
  * missing or fails validation is `corrupt`; one from a newer schema, naming another id, or unreadable
  * (permissions) is `foreign`.
  */

@@ -1,6 +1,6 @@
-import { formatBytes, printable, table, tildify } from '../cli/format.js';
-import { shortId } from '../session/layout.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../core/duration.js';
+import { formatBytes, printable, table, tildify } from '../core/format.js';
+import { shortId } from '../store/layout.js';
 import type { CleanupRules, Keeping, KeepRule, Removal } from './plan.js';
 
 /** What a cleanup did, or (dry run) would do. */

@@ -1,4 +1,5 @@
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
+import type { Schedule, ScheduledJob } from '../system/scheduler.js';
 
 /**
  * The text of the regular cleanup: systemd user units, or a crontab line tagged so that removal finds
@@ -111,4 +112,17 @@ function check(command: TimerCommand): void {
   if (words.some((word) => /[\u0000-\u001f]/.test(word))) {
     throw new UserError('a path for the cleanup timer contains a control character: move the installation');
   }
+}
+
+/** The cleanup timer as system/scheduler.ts removes it. */
+export const CLEANUP_SCHEDULE: Schedule = { unit: TIMER_UNIT, hasCronLine, withoutCronLine };
+
+/** The cleanup timer as system/scheduler.ts installs it, running `command`. */
+export function cleanupJob(command: TimerCommand): ScheduledJob {
+  return {
+    ...CLEANUP_SCHEDULE,
+    systemdUnits: () => systemdUnits(command),
+    cronLine: () => cronLine(command),
+    withCronLine,
+  };
 }

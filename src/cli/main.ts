@@ -1,5 +1,5 @@
-import { errorCode, isUserError } from './errors.js';
-import type { Services } from './services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, errorCode, isUserError } from '../core/errors.js';
 
 /**
  * The launch fast path: `claude-session [--name NAME] [-- ARGS...]` is parsed here, without loading the
@@ -72,7 +72,7 @@ export async function main(argv: string[], services: Services): Promise<number> 
       return (await import('../commands/complete.js')).completeWords(argv.slice(1), services);
     const launch = parseLaunch(argv);
     if (launch && !launch.name?.startsWith('-')) {
-      return await (await import('../session/start.js')).startNewSession(services, launch);
+      return await (await import('../commands/new.js')).startNewSession(services, launch);
     }
     const resume = parseResume(argv);
     if (resume) return await (await import('../commands/resume.js')).resume(services, resume);
@@ -124,7 +124,7 @@ function describe(error: unknown): { message: string; exitCode: number; stack?: 
   }
   return {
     message: 'internal error (this is a bug; please report it with the lines below)',
-    exitCode: 70,
+    exitCode: EXIT.SOFTWARE,
     stack: error instanceof Error ? (error.stack ?? error.message) : String(error),
   };
 }

@@ -1,15 +1,17 @@
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { type CompletionSpec, describeProgram } from '../completion/spec.js';
-import type { LaunchMode } from '../session/start.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
+import type { LaunchMode } from '../launch/start.js';
 import { packageDir } from '../system/install-dir.js';
-import { registerAnswersCommands } from './commands-answers.js';
-import { registerCleanupCommands } from './commands-cleanup.js';
-import { registerCompletionCommand } from './commands-completion.js';
-import { registerDoctorCommands } from './commands-doctor.js';
-import { registerTmuxCommands } from './commands-tmux.js';
-import { UserError } from './errors.js';
-import { processServices, type Services } from './services.js';
+import type { Run } from './action.js';
+import { processServices } from './process-services.js';
+import { registerAnswersCommands } from './program-answers.js';
+import { registerCompletionCommand } from './program-completion.js';
+import { registerHealthCommands } from './program-health.js';
+import { registerHousekeepingCommands } from './program-housekeeping.js';
+import { registerTmuxCommands } from './program-tmux.js';
 
 declare const __VERSION__: string;
 
@@ -47,12 +49,9 @@ function launchMode(flags: NewFlags): LaunchMode | undefined {
   const chosen = [flags.detach && 'detach', flags.tmux && 'tmux', flags.terminal && 'terminal'].filter(
     (mode): mode is LaunchMode => typeof mode === 'string',
   );
-  if (chosen.length > 1) throw new UserError('choose one of --detach, --tmux and --terminal', 2);
+  if (chosen.length > 1) throw new UserError('choose one of --detach, --tmux and --terminal', EXIT.USAGE);
   return chosen[0];
 }
-
-/** Runs a command's action; the program awaits what it returns (the exit status). */
-export type Run = (action: () => Promise<number>) => void;
 
 export function build(argv: string[], services: Services, run: Run): Command {
   const program = new Command('claude-session')
@@ -97,14 +96,14 @@ export function build(argv: string[], services: Services, run: Run): Command {
           const known = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
           throw new UserError(
             `unknown command "${stray[0]}" (commands: ${known.join(', ')}); arguments for Claude go after --`,
-            2,
+            EXIT.USAGE,
           );
         }
         const mode = launchMode(options);
         if ((options.json || options.wait === false) && mode !== 'detach') {
-          throw new UserError('--json and --no-wait go with --detach', 2);
+          throw new UserError('--json and --no-wait go with --detach', EXIT.USAGE);
         }
-        return (await import('../session/start.js')).startNewSession(services, {
+        return (await import('../commands/new.js')).startNewSession(services, {
           name: options.name ?? null,
           args: dashes === -1 ? [] : argv.slice(dashes + 1),
           force: options.force === true,
@@ -130,8 +129,9 @@ export function build(argv: string[], services: Services, run: Run): Command {
       run(async () => {
         const commands = await import('../commands/list.js');
         if (!options.watch) return commands.list(services, { json: options.json === true });
-        if (options.json) throw new UserError('--watch draws a table for people: use --json without it', 2);
-        const { parseTimeout } = await import('../cleanup/duration.js');
+        if (options.json)
+          throw new UserError('--watch draws a table for people: use --json without it', EXIT.USAGE);
+        const { parseTimeout } = await import('../core/duration.js');
         return commands.watchList(services, {
           intervalMs: Math.max(200, parseTimeout(options.interval, '--interval')),
         });
@@ -159,7 +159,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
         const dashes = argv.indexOf('--');
         const claudeArgs = dashes === -1 ? [] : argv.slice(dashes + 1);
         if (args.length !== claudeArgs.length) {
-          throw new UserError(`unexpected "${args[0]}": arguments for Claude go after --`, 2);
+          throw new UserError(`unexpected "${args[0]}": arguments for Claude go after --`, EXIT.USAGE);
         }
         return (await import('../commands/resume.js')).resume(services, {
           query,
@@ -211,7 +211,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
     .option('--json', 'print JSON for scripts')
     .action((options: { json?: boolean }) =>
       run(async () =>
-        (await import('../commands/update.js')).versions(services, { json: options.json === true }),
+        (await import('../commands/versions.js')).versions(services, { json: options.json === true }),
       ),
     );
 
@@ -233,7 +233,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
   program
     .command('logout')
     .description('Remove the token stored by `claude-session login`.')
-    .action(() => run(async () => (await import('../commands/login.js')).logout(services)));
+    .action(() => run(async () => (await import('../commands/logout.js')).logout(services)));
 
   program
     .command('import')
@@ -257,7 +257,10 @@ export function build(argv: string[], services: Services, run: Run): Command {
     .action((action: string, options: { json?: boolean }) =>
       run(async () => {
         if (action !== 'status' && action !== 'lock' && action !== 'unlock') {
-          throw new UserError(`unknown action "${action}" for shared: use status, lock or unlock`, 2);
+          throw new UserError(
+            `unknown action "${action}" for shared: use status, lock or unlock`,
+            EXIT.USAGE,
+          );
         }
         return (await import('../commands/shared.js')).shared(services, action, options.json === true);
       }),
@@ -282,8 +285,8 @@ export function build(argv: string[], services: Services, run: Run): Command {
     );
 
   registerTmuxCommands(program, services, run);
-  registerCleanupCommands(program, services, run);
-  registerDoctorCommands(program, services, run);
+  registerHousekeepingCommands(program, services, run);
+  registerHealthCommands(program, services, run);
   registerAnswersCommands(program, services, run);
   registerCompletionCommand(program, services, run);
   return program;
@@ -306,7 +309,7 @@ export async function runProgram(argv: string[], services: Services): Promise<nu
   try {
     program.parse(argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.USAGE;
     throw error;
   }
   return pending ? await pending : 0;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { printable, tildify } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
-import { answersJson, describeAnswers, isEmpty, noAnswers } from '../session/answers.js';
-import { forgetAnswers, pendingAnswers } from '../session/answers-store.js';
-import { answersFile } from '../session/layout.js';
+import type { Services } from '../config/services.js';
+import { answersJson, describeAnswers, isEmpty, noAnswers } from '../configdir/answers.js';
+import { forgetAnswers, pendingAnswers } from '../configdir/answers-store.js';
+import { printable, tildify } from '../core/format.js';
+import { answersFile } from '../store/layout.js';
 
 export interface AnswersOptions {
   forget: boolean;

@@ -1,9 +1,9 @@
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
-import { findResumeTarget } from '../session/conversation.js';
-import { canAttachHere } from '../session/start.js';
-import { attach as attachClient } from '../session/tmux-launch.js';
-import { locate, tmuxOf } from '../session/tmux-session.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { attachClient } from '../launch/in-tmux.js';
+import { canAttachHere } from '../launch/start.js';
+import { findResumeTarget } from '../live/conversation.js';
+import { lookupSession, tmuxOf } from '../live/lookup.js';
 import { isAlive, type ProcessIdentity } from '../system/proc.js';
 import { hasSession, openTmux } from '../system/tmux.js';
 import { resume } from './resume.js';
@@ -20,7 +20,7 @@ export interface AttachOptions {
 export async function attach(services: Services, options: AttachOptions): Promise<number> {
   // A conversation's uuid (as Claude prints it at exit) names the session holding it.
   const target = findResumeTarget(services.settings().root, options.query);
-  const { record, label, alive, found } = locate(services, target.id);
+  const { record, label, alive, found } = lookupSession(services, target.id);
   if (alive && !record.tmux) {
     throw new UserError(
       `session ${label} runs in a terminal (pid ${record.process?.pid}), not in tmux: use that terminal; sessions started with --detach or in tmux mode can be attached`,
@@ -29,7 +29,7 @@ export async function attach(services: Services, options: AttachOptions): Promis
   if (!canAttachHere(services, openTmux(services.settings().root, services.env))) {
     throw new UserError(
       `attaching needs a terminal, and there is none here: run \`claude-session attach ${options.query}\` in one`,
-      2,
+      EXIT.USAGE,
     );
   }
   if (!alive) {
@@ -44,7 +44,7 @@ export async function attach(services: Services, options: AttachOptions): Promis
       });
     } catch (error) {
       // Another attach resumed it a moment ago: attach to that one.
-      if (!locate(services, found.id).alive) throw error;
+      if (!lookupSession(services, found.id).alive) throw error;
       return attach(services, { ...options, query: found.id });
     }
   }

@@ -1,15 +1,15 @@
 import { clearTemp, type Outcome, removeSessions } from '../cleanup/apply.js';
 import { collectCandidates } from '../cleanup/collect.js';
-import { parseDuration } from '../cleanup/duration.js';
 import { findLeftovers, removeLeftovers } from '../cleanup/leftovers.js';
 import { type CleanupRules, decide, planCleanup } from '../cleanup/plan.js';
 import { type CleanupResult, cleanupJson, cleanupText, sessionTable } from '../cleanup/report.js';
-import { timerEnvironment } from '../cleanup/timer.js';
-import { UserError } from '../cli/errors.js';
-import { formatBytes } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
-import { harvestAnswers } from '../session/answers-store.js';
-import { tmuxPanes } from '../session/running.js';
+import { CLEANUP_SCHEDULE, cleanupJob, timerEnvironment } from '../cleanup/timer.js';
+import type { Services } from '../config/services.js';
+import { harvestAnswers } from '../configdir/answers-store.js';
+import { parseDuration } from '../core/duration.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
+import { tmuxPanes } from '../store/running.js';
 import { readline, tty } from '../system/lazy.js';
 import { installedEntry, installTimer, removeTimer } from '../system/scheduler.js';
 
@@ -58,7 +58,7 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
     services.err('claude-session: nothing was removed\n');
     return 1;
   }
-  // What the user answered in a session it removes holds for later sessions (see answers-store.ts).
+  // What the user answered in a session it removes holds for later sessions (see configdir/answers-store.ts).
   if (plan.remove.length > 0) harvestAnswers(root);
   const result: CleanupResult = { ...preview, dryRun: false, removed: [], kept: [...plan.keep], temp: [] };
   const planned = new Map(candidates.map((candidate) => [candidate.id, candidate]));
@@ -95,7 +95,7 @@ async function confirmed(services: Services, preview: CleanupResult): Promise<bo
   if (!tty().isatty(0)) {
     throw new UserError(
       `cleanup would remove ${sessions} and there is no terminal to ask: add --yes to remove them, or --dry-run to list them`,
-      2,
+      EXIT.USAGE,
     );
   }
   services.err(`${sessionTable(preview.removed)}\n`);
@@ -121,12 +121,13 @@ function askLine(prompt: string): Promise<string> {
 /** `--install-timer` / `--remove-timer`: a daily `cleanup --yes`, with the rules given alongside. */
 async function timer(services: Services, options: CleanupOptions): Promise<number> {
   if (options.installTimer && options.removeTimer) {
-    throw new UserError('--install-timer and --remove-timer exclude each other: give one', 2);
+    throw new UserError('--install-timer and --remove-timer exclude each other: give one', EXIT.USAGE);
   }
-  if (options.dryRun) throw new UserError('--dry-run does not apply to --install-timer or --remove-timer', 2);
+  if (options.dryRun)
+    throw new UserError('--dry-run does not apply to --install-timer or --remove-timer', EXIT.USAGE);
   const context = { env: services.env, home: services.settings().home };
   if (options.removeTimer) {
-    const removed = removeTimer(context);
+    const removed = removeTimer(context, CLEANUP_SCHEDULE);
     if (options.json) services.out(`${JSON.stringify(removed)}\n`);
     else if (removed.systemd.length === 0 && !removed.cron) services.out('no cleanup timer was installed\n');
     else {
@@ -140,7 +141,7 @@ async function timer(services: Services, options: CleanupOptions): Promise<numbe
   if (options.olderThan !== undefined) args.push('--older-than', options.olderThan);
   if (options.empty) args.push('--empty');
   const command = { entry: installedEntry(), args, env: timerEnvironment(services.env, process.execPath) };
-  const installed = installTimer(context, command);
+  const installed = installTimer(context, cleanupJob(command));
   if (options.json) services.out(`${JSON.stringify({ ...installed, command: [command.entry, ...args] })}\n`);
   else if (installed.kind === 'systemd') {
     services.out(

@@ -1,9 +1,9 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Services } from '../cli/services.js';
 import { complete, formatCompletion, type SessionList, type Shell } from '../completion/complete.js';
 import { readSessionList } from '../completion/sessions.js';
 import type { CompletionSpec } from '../completion/spec.js';
+import type { Services } from '../config/services.js';
 import { packageDir } from '../system/install-dir.js';
 
 const SHELLS: readonly string[] = ['bash', 'zsh', 'fish'];

@@ -1,5 +1,5 @@
-import { printable } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { printable } from '../core/format.js';
 import { runChecks } from '../health/checks.js';
 import { gatherFacts } from '../health/facts.js';
 import type { Finding } from '../health/model.js';

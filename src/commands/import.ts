@@ -2,16 +2,16 @@ import { cpSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { audit } from '../audit/audit.js';
-import { errorCode } from '../cli/errors.js';
-import { printable, tildify } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
-import { resolveBase } from '../session/base.js';
-import { sessionPaths, shortId, tokenFile, versionCacheFile } from '../session/layout.js';
-import { findLegacySessions, type LegacySession, legacyCwd } from '../session/legacy.js';
-import { baseCredentialsFile, chooseLogin, readStoredToken } from '../session/login.js';
-import { ensureRoot, prepareConfigDir } from '../session/prepare.js';
-import { RECORD_SCHEMA, type SessionRecord } from '../session/record.js';
-import { SHARED_ENTRIES } from '../session/shared.js';
+import type { Services } from '../config/services.js';
+import { resolveBase } from '../configdir/base.js';
+import { baseCredentialsFile, chooseLogin, readStoredToken } from '../configdir/login.js';
+import { ensureRoot, prepareConfigDir } from '../configdir/prepare.js';
+import { SHARED_ENTRIES } from '../configdir/shared.js';
+import { errorCode } from '../core/errors.js';
+import { printable, tildify } from '../core/format.js';
+import { sessionPaths, shortId, tokenFile, versionCacheFile } from '../store/layout.js';
+import { findLegacySessions, type LegacySession, legacyCwd } from '../store/legacy.js';
+import { RECORD_SCHEMA, type SessionRecord } from '../store/record.js';
 import { claudeVersion, findClaude } from '../system/claude-binary.js';
 import { mkdirPrivate, writeJsonAtomicSync } from '../system/files.js';
 

@@ -1,7 +1,7 @@
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
-import { endClaude } from '../session/end.js';
-import { locate } from '../session/tmux-session.js';
+import type { Services } from '../config/services.js';
+import { UserError } from '../core/errors.js';
+import { endClaude } from '../live/end.js';
+import { lookupSession } from '../live/lookup.js';
 
 export interface KillOptions {
   query: string;
@@ -12,7 +12,7 @@ export interface KillOptions {
 
 /** `claude-session kill SESSION`: ends a running session's Claude cleanly (see endClaude). */
 export async function kill(services: Services, options: KillOptions): Promise<number> {
-  const { record, label, running, found } = locate(services, options.query);
+  const { record, label, running, found } = lookupSession(services, options.query);
   if (!running) {
     throw new UserError(`session ${label} is not running`);
   }

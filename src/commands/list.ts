@@ -1,12 +1,12 @@
-import { UserError } from '../cli/errors.js';
-import { formatAge, formatBytes, printable, table, tildify } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
-import { findLegacySessions } from '../session/legacy.js';
-import { runningProcess, tmuxPanes } from '../session/running.js';
-import { type SessionView, viewSession } from '../session/state.js';
-import { readSessions } from '../session/store.js';
-import { liveActivity } from '../session/tmux-session.js';
-import { measureUsage } from '../session/usage.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { formatAge, formatBytes, printable, table, tildify } from '../core/format.js';
+import { liveActivity } from '../live/activity.js';
+import { type SessionView, viewSession } from '../live/session-view.js';
+import { measureUsage } from '../live/usage.js';
+import { findLegacySessions } from '../store/legacy.js';
+import { readSessions } from '../store/records.js';
+import { runningProcess, tmuxPanes } from '../store/running.js';
 import { residentBytes } from '../system/proc.js';
 import { attachedClients, findTmux } from '../system/tmux.js';
 
@@ -110,7 +110,7 @@ export async function watchList(services: Services, options: { intervalMs: numbe
   if (!services.isTerminal(1)) {
     throw new UserError(
       '--watch redraws a terminal: without one, run `claude-session list` (or --json) in a loop',
-      2,
+      EXIT.USAGE,
     );
   }
   const HIDE = '\x1b[?25l';

@@ -1,8 +1,8 @@
 import { closeSync, lstatSync, readSync } from 'node:fs';
 import { type AuditLine, auditLogPath, MAX_AUDIT_BYTES, parseAudit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
-import { printable } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { printable } from '../core/format.js';
 import { openRegularFile, readFileIfExists } from '../system/files.js';
 
 export interface LogOptions {
@@ -21,7 +21,7 @@ export function formatAuditLine(entry: AuditLine): string {
 /** `claude-session log`: the audit log, the last entries, and with --follow what comes after. */
 export async function log(services: Services, options: LogOptions): Promise<number> {
   if (options.lines !== undefined && (!Number.isInteger(options.lines) || options.lines < 0)) {
-    throw new UserError('--lines takes a whole number, e.g. -n 20', 2);
+    throw new UserError('--lines takes a whole number, e.g. -n 20', EXIT.USAGE);
   }
   const path = auditLogPath(services.settings().root);
   const show = (entries: AuditLine[]) => {

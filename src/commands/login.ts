@@ -1,14 +1,13 @@
 import { mkdirSync, readSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { errorCode, UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
-import { resolveBase } from '../session/base.js';
-import { tokenFile } from '../session/layout.js';
-import { baseCredentialsFile, chooseLogin, ENV_LOGINS, readStoredToken } from '../session/login.js';
-import { ensureRoot } from '../session/prepare.js';
-import { findClaude } from '../system/claude-binary.js';
+import type { Services } from '../config/services.js';
+import { resolveBase } from '../configdir/base.js';
+import { baseCredentialsFile, chooseLogin, ENV_LOGINS, readStoredToken } from '../configdir/login.js';
+import { ensureRoot } from '../configdir/prepare.js';
+import { EXIT, errorCode, UserError } from '../core/errors.js';
+import { tokenFile } from '../store/layout.js';
+import { findClaude, runSetupToken } from '../system/claude-binary.js';
 import { mkdirPrivate, writeFileAtomicSync } from '../system/files.js';
-import { childProcess } from '../system/lazy.js';
 import { readSecretLine } from '../system/terminal.js';
 
 export interface LoginOptions {
@@ -33,9 +32,10 @@ export async function login(services: Services, options: LoginOptions): Promise<
     const scratch = join(settings.root, `.login-${process.pid}`);
     mkdirPrivate(scratch);
     try {
-      const result = childProcess().spawnSync(claude, ['setup-token'], {
-        stdio: 'inherit',
-        env: { ...services.env, CLAUDE_CONFIG_DIR: scratch, DISABLE_AUTOUPDATER: '1' },
+      const result = runSetupToken(claude, {
+        ...services.env,
+        CLAUDE_CONFIG_DIR: scratch,
+        DISABLE_AUTOUPDATER: '1',
       });
       if (result.error) throw new UserError(`could not run ${claude} setup-token: ${result.error.message}`);
       if (result.status !== 0)
@@ -83,17 +83,10 @@ function readStdinBounded(max: number): string {
     }
     if (read === 0) break;
     length += read;
-    if (length > max) throw new UserError('standard input is too long for a token: nothing stored', 2);
+    if (length > max)
+      throw new UserError('standard input is too long for a token: nothing stored', EXIT.USAGE);
   }
   return buffer.toString('utf8', 0, length);
-}
-
-export async function logout(services: Services): Promise<number> {
-  const file = tokenFile(services.settings().root);
-  const had = readStoredToken(file) !== undefined;
-  rmSync(file, { force: true });
-  services.out(had ? `removed the stored token (${file})\n` : 'no stored token\n');
-  return 0;
 }
 
 export async function loginStatus(services: Services, options: { json: boolean }): Promise<number> {

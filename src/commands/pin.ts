@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { audit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
-import { findSession } from '../session/find.js';
-import { locksDir, sessionLabel, shortId } from '../session/layout.js';
-import type { SessionRecord } from '../session/record.js';
-import { readSession } from '../session/store.js';
+import type { Services } from '../config/services.js';
+import { UserError } from '../core/errors.js';
+import { findSession } from '../store/find.js';
+import { locksDir, sessionLabel, shortId } from '../store/layout.js';
+import type { SessionRecord } from '../store/record.js';
+import { readSession } from '../store/records.js';
 import { writeJsonAtomicSync } from '../system/files.js';
 import { withLock } from '../system/lock.js';
 

@@ -1,19 +1,13 @@
 import { existsSync } from 'node:fs';
 import { audit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
-import { harvestAnswers } from '../session/answers-store.js';
-import { baseOfSession } from '../session/base.js';
-import { launchContext } from '../session/context.js';
-import { findResumeTarget } from '../session/conversation.js';
-import { findSession } from '../session/find.js';
-import { choosesConversation } from '../session/launch.js';
-import { locksDir, projectSlug, sessionLabel, shortId } from '../session/layout.js';
-import { registerLive, sameProcess } from '../session/live.js';
-import { loginEnvironment } from '../session/login.js';
-import { prepareConfigDir } from '../session/prepare.js';
-import type { SessionRecord } from '../session/record.js';
-import { runningProcess, tmuxPanes } from '../session/running.js';
+import type { Services } from '../config/services.js';
+import { harvestAnswers } from '../configdir/answers-store.js';
+import { baseOfSession } from '../configdir/base.js';
+import { loginEnvironment } from '../configdir/login.js';
+import { prepareConfigDir } from '../configdir/prepare.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { launchContext } from '../launch/context.js';
+import { choosesConversation } from '../launch/plan.js';
 import {
   checkGuardRails,
   type LaunchMode,
@@ -24,9 +18,15 @@ import {
   tmuxRecordFor,
   tmuxStartFor,
   userSettings,
-} from '../session/start.js';
-import { readSession } from '../session/store.js';
-import { hasConversationIn } from '../session/usage.js';
+} from '../launch/start.js';
+import { findResumeTarget } from '../live/conversation.js';
+import { hasConversationIn } from '../live/usage.js';
+import { findSession } from '../store/find.js';
+import { locksDir, projectSlug, sessionLabel, shortId } from '../store/layout.js';
+import { registerLive, sameProcess } from '../store/live-index.js';
+import type { SessionRecord } from '../store/record.js';
+import { readSession } from '../store/records.js';
+import { runningProcess, tmuxPanes } from '../store/running.js';
 import { writeJsonAtomicSync } from '../system/files.js';
 import { withLockAsync } from '../system/lock.js';
 
@@ -58,7 +58,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
   if (conversation !== undefined && chosen) {
     throw new UserError(
       `conversation ${conversation} (in session ${shortId(found.id)}) is resumed with --resume: leave out your own --continue, --resume or --session-id`,
-      2,
+      EXIT.USAGE,
     );
   }
   const prepared = await withLockAsync(locksDir(settings.root), `session-${found.id}`, async () => {
@@ -107,7 +107,7 @@ export async function resume(services: Services, options: ResumeOptions): Promis
         `session ${sessionLabel(record.id, record.name)} was started in ${record.cwd}, which no longer exists: recreate it first`,
       );
     }
-    // Before the guard rails forget the sessions that have ended (see answers-store.ts).
+    // Before the guard rails forget the sessions that have ended (see configdir/answers-store.ts).
     const answers = harvestAnswers(settings.root, [record.id]);
     checkGuardRails(services, options.force);
     userSettings(options.args, record.cwd);

@@ -1,15 +1,15 @@
 import { removeSessions } from '../cleanup/apply.js';
 import { collectOne, liveEntry } from '../cleanup/collect.js';
 import { type CleanupCandidate, decideAsked, type Removal } from '../cleanup/plan.js';
-import { isUserError, UserError } from '../cli/errors.js';
-import { formatBytes } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
-import { harvestAnswers } from '../session/answers-store.js';
-import { assertSessionClaude, endClaude, type RunningClaude } from '../session/end.js';
-import { findSession } from '../session/find.js';
-import { sessionLabel, shortId } from '../session/layout.js';
-import { runningProcess, tmuxPanes } from '../session/running.js';
-import { readSession } from '../session/store.js';
+import type { Services } from '../config/services.js';
+import { harvestAnswers } from '../configdir/answers-store.js';
+import { isUserError, UserError } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
+import { assertSessionClaude, endClaude, type RunningClaude } from '../live/end.js';
+import { findSession } from '../store/find.js';
+import { sessionLabel, shortId } from '../store/layout.js';
+import { readSession } from '../store/records.js';
+import { runningProcess, tmuxPanes } from '../store/running.js';
 
 export interface RmOptions {
   queries: string[];

@@ -1,8 +1,8 @@
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
-import { readActivity } from '../session/activity.js';
-import { dialogQuestion, readScreen } from '../session/screen.js';
-import { liveActivity, liveInTmux } from '../session/tmux-session.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { liveActivity, readActivity } from '../live/activity.js';
+import { liveInTmux } from '../live/lookup.js';
+import { dialogQuestion, readScreen } from '../live/screen.js';
 import { isAlive } from '../system/proc.js';
 import { capturePane, pasteText, pressEnter, type Tmux } from '../system/tmux.js';
 
@@ -17,7 +17,7 @@ const READY_TIMEOUT_MS = 30_000;
 const ACCEPT_TIMEOUT_MS = 10_000;
 
 /** Exit status when the session is busy: try again later (EX_TEMPFAIL). */
-export const SEND_BUSY = 75;
+export const SEND_BUSY = EXIT.TEMPFAIL;
 
 /**
  * Drops control characters but newlines and tabs: an escape sequence in the text could end the
@@ -35,7 +35,7 @@ export function cleanPrompt(text: string): string {
 export async function send(services: Services, options: SendOptions): Promise<number> {
   const text = cleanPrompt(options.text).replace(/\n+$/, '');
   if (text.trim() === '')
-    throw new UserError('nothing to send: give the prompt as text or on stdin (--stdin)', 2);
+    throw new UserError('nothing to send: give the prompt as text or on stdin (--stdin)', EXIT.USAGE);
   const session = liveInTmux(services, options.query);
   const { record, label, handle, tmux } = session;
   const process_ = record.process;

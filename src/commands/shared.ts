@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { audit } from '../audit/audit.js';
-import type { Services } from '../cli/services.js';
-import { resolveBase } from '../session/base.js';
-import { ensureRoot } from '../session/prepare.js';
+import type { Services } from '../config/services.js';
+import { resolveBase } from '../configdir/base.js';
+import { ensureRoot } from '../configdir/prepare.js';
 import {
   inspectTops,
   isUnlocked,
@@ -12,7 +12,7 @@ import {
   refusalLine,
   runsAsRoot,
   unlockShared,
-} from '../session/protect.js';
+} from '../configdir/protect.js';
 
 const ROOT_LINE =
   'running as root, which ignores permission bits: read-only files do not protect the shared tools from sessions';

@@ -1,7 +1,7 @@
-import { formatBytes, printable } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
-import { resolveSession } from '../session/resolve.js';
-import { dialogQuestion } from '../session/screen.js';
+import type { Services } from '../config/services.js';
+import { formatBytes, printable } from '../core/format.js';
+import { dialogQuestion } from '../live/screen.js';
+import { resolveSession } from '../store/resolve.js';
 import { collectSessions } from './list.js';
 
 export async function show(services: Services, options: { query: string; json: boolean }): Promise<number> {

@@ -1,8 +1,8 @@
-import { formatAge, formatBytes, printable } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
+import type { Services } from '../config/services.js';
+import { formatAge, formatBytes, printable } from '../core/format.js';
 import { type StatusReport, summarizeStatus } from '../health/status.js';
 import { hostMemory } from '../system/memory.js';
-import { readUpdateState } from '../update/state.js';
+import { readUpdateState } from '../update/check-state.js';
 import { collectSessions } from './list.js';
 
 export interface StatusOptions {

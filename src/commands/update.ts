@@ -1,14 +1,11 @@
-import { UserError } from '../cli/errors.js';
-import { formatAge, tildify } from '../cli/format.js';
-import type { Services } from '../cli/services.js';
-import { locksDir, versionCacheFile } from '../session/layout.js';
-import { ensureRoot } from '../session/prepare.js';
-import { runningProcess, tmuxPanes } from '../session/running.js';
-import { readSessions } from '../session/store.js';
+import type { Services } from '../config/services.js';
+import { ensureRoot } from '../configdir/prepare.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { compareVersions, isVersion } from '../core/version.js';
+import { locksDir, versionCacheFile } from '../store/layout.js';
 import { claudeVersion, findClaude } from '../system/claude-binary.js';
 import { acquireLock, tryAcquireLock } from '../system/lock.js';
-import { readUpdateState } from '../update/state.js';
-import { currentVersion, installedVersions, previousVersion, storeDir, versionDir } from '../update/store.js';
+import { currentVersion } from '../update/install-store.js';
 import {
   checkLatest,
   installManaged,
@@ -16,7 +13,6 @@ import {
   rollbackManaged,
   type UpdateContext,
 } from '../update/update.js';
-import { compareVersions, isVersion } from '../update/version.js';
 
 export interface UpdateOptions {
   check: boolean;
@@ -59,7 +55,10 @@ export async function update(services: Services, options: UpdateOptions): Promis
   ensureRoot(settings);
   const managed = settings.update.mode === 'managed';
   if (options.to !== undefined && !isVersion(options.to)) {
-    throw new UserError(`"${String(options.to).slice(0, 40)}" is not a version: give one like 2.1.332`, 2);
+    throw new UserError(
+      `"${String(options.to).slice(0, 40)}" is not a version: give one like 2.1.332`,
+      EXIT.USAGE,
+    );
   }
   if (options.background) return background(services);
   const ctx = context(services, options.json || options.check);
@@ -120,7 +119,7 @@ export async function update(services: Services, options: UpdateOptions): Promis
   if (!done) {
     throw new UserError(
       `not installed: sessions are running and \`npm install -g\` would break them; run this again when they have ended`,
-      75,
+      EXIT.TEMPFAIL,
     );
   }
   services.out(
@@ -152,52 +151,5 @@ async function background(services: Services): Promise<number> {
   } finally {
     lock.release();
   }
-  return 0;
-}
-
-export async function versions(services: Services, options: { json: boolean }): Promise<number> {
-  const settings = services.settings();
-  const root = settings.root;
-  const current = currentVersion(root);
-  const previous = previousVersion(root);
-  const live = new Map<string, number>();
-  const panes = tmuxPanes(services.env);
-  for (const session of readSessions(root)) {
-    const record = session.record;
-    if (!record || !runningProcess(record, session.paths.dir, panes)) continue;
-    const key = record.claude.version ?? record.claude.path;
-    live.set(key, (live.get(key) ?? 0) + 1);
-  }
-  const rows = installedVersions(root)
-    .sort(compareVersions)
-    .reverse()
-    .map((version) => ({
-      version,
-      state: version === current ? 'current' : version === previous ? 'previous' : '',
-      liveSessions: live.get(version) ?? 0,
-      path: versionDir(root, version),
-    }));
-  let onPath: { path: string; version: string | null } | null = null;
-  try {
-    const path = findClaude({ ...services.env, CLAUDE_SESSION_CLAUDE: '' });
-    onPath = { path, version: claudeVersion(path, versionCacheFile(root)) ?? null };
-  } catch {}
-  const state = readUpdateState(root);
-  if (options.json) {
-    services.out(
-      `${JSON.stringify({ mode: settings.update.mode, store: storeDir(root), versions: rows, onPath, lastCheck: state }, null, 2)}\n`,
-    );
-    return 0;
-  }
-  services.out(`mode: ${settings.update.mode}; store: ${tildify(storeDir(root), settings.home)}\n`);
-  if (rows.length === 0) services.out('no versions in the store\n');
-  for (const row of rows) {
-    services.out(`${row.version.padEnd(10)} ${row.state.padEnd(9)} ${row.liveSessions} live session(s)\n`);
-  }
-  if (onPath) services.out(`on PATH: ${onPath.path} (${onPath.version ?? 'version unknown'})\n`);
-  const when = state.checkedAt ? formatAge(Date.parse(state.checkedAt), services.now().getTime()) : 'never';
-  services.out(
-    `last check: ${when}${state.latest ? `, latest ${state.latest}` : ''}${state.error ? ` (error: ${state.error})` : ''}\n`,
-  );
   return 0;
 }

@@ -1,10 +1,10 @@
-import { UserError } from '../cli/errors.js';
-import type { Services } from '../cli/services.js';
-import { type ActivityState, isActivity } from '../session/activity.js';
-import { runningProcess, tmuxPanes } from '../session/running.js';
-import { dialogQuestion } from '../session/screen.js';
-import { readSession } from '../session/store.js';
-import { liveActivity, locate } from '../session/tmux-session.js';
+import type { Services } from '../config/services.js';
+import { EXIT, UserError } from '../core/errors.js';
+import { type ActivityState, isActivity, liveActivity } from '../live/activity.js';
+import { lookupSession } from '../live/lookup.js';
+import { dialogQuestion } from '../live/screen.js';
+import { readSession } from '../store/records.js';
+import { runningProcess, tmuxPanes } from '../store/running.js';
 import { findTmux } from '../system/tmux.js';
 
 export interface WaitOptions {
@@ -24,15 +24,15 @@ export const WAIT_TIMED_OUT = 124;
 export async function wait(services: Services, options: WaitOptions): Promise<number> {
   const until = options.until;
   if (!isActivity(until))
-    throw new UserError(`--until ${JSON.stringify(until)}: use idle, waiting or working`, 2);
-  const { found, label, handle } = locate(services, options.query);
+    throw new UserError(`--until ${JSON.stringify(until)}: use idle, waiting or working`, EXIT.USAGE);
+  const { found, label, handle } = lookupSession(services, options.query);
   const { root } = services.settings();
   const tmuxBinary = findTmux(services.env);
   let lastLook = 0;
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   for (;;) {
     const record = readSession(root, found.id).record;
-    // The record names the pane's process once locate() has repaired it; panes are asked only when the
+    // The record names the pane's process once lookupSession() has repaired it; panes are asked only when the
     // recorded process has ended.
     if (!record || !runningProcess(record, found.paths.dir, tmuxPanes(services.env))) {
       throw new UserError(`session ${label} is not running (it ended before it was ${until})`);

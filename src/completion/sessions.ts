@@ -1,8 +1,8 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSessionId, sessionsDir } from '../session/layout.js';
-import { namesDir } from '../session/names.js';
-import { nameProblem } from '../session/record.js';
+import { isSessionId, sessionsDir } from '../store/layout.js';
+import { namesDir } from '../store/names.js';
+import { nameProblem } from '../store/record.js';
 import type { SessionList } from './complete.js';
 
 /**

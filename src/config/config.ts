@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as v from 'valibot';
-import { UserError } from '../cli/errors.js';
+import { EXIT, UserError } from '../core/errors.js';
 import { readFileIfExists } from '../system/files.js';
 
 export const PROTECT_POLICIES = ['readonly', 'off'] as const;
@@ -125,7 +125,10 @@ export function parseConfig(text: string, path: string): ConfigFile {
 function sessionMode(value: string | undefined): SessionMode | undefined {
   if (value === undefined || value === '') return undefined;
   if ((SESSION_MODES as readonly string[]).includes(value)) return value as SessionMode;
-  throw new UserError(`CLAUDE_SESSION_MODE=${JSON.stringify(value)}: use ${SESSION_MODES.join(' or ')}`, 2);
+  throw new UserError(
+    `CLAUDE_SESSION_MODE=${JSON.stringify(value)}: use ${SESSION_MODES.join(' or ')}`,
+    EXIT.USAGE,
+  );
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir()): Settings {
@@ -139,7 +142,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir(
     const where = env.CLAUDE_SESSION_ROOT ? 'CLAUDE_SESSION_ROOT' : `"root" in ${configFile}`;
     throw new UserError(
       `${where} is ${JSON.stringify(explicitRoot)}, a relative path: give an absolute one or one starting with ~/`,
-      2,
+      EXIT.USAGE,
     );
   }
   const root = resolve(rootText);

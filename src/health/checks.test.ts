@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SHARED_ENTRIES } from '../session/shared.js';
+import { SHARED_ENTRIES } from '../configdir/shared.js';
 import { checkClaude, checkLogin, checkProtection, runChecks } from './checks.js';
 import { checkMemoryCap, checkUpdate } from './host-checks.js';
 import type { HealthFacts, LiveFacts, SessionFacts, TmuxServerFacts } from './model.js';

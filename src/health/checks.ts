@@ -1,5 +1,5 @@
-import { tildify } from '../cli/format.js';
-import { PROTECTED } from '../session/protect.js';
+import { PROTECTED } from '../configdir/protect.js';
+import { tildify } from '../core/format.js';
 import { checkMemoryCap, checkUpdate } from './host-checks.js';
 import type { Finding, HealthFacts } from './model.js';
 import { privacyFinding } from './privacy.js';

@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Services } from '../cli/services.js';
 import type { Settings } from '../config/config.js';
-import { resolveBase } from '../session/base.js';
-import { tokenFile, versionCacheFile } from '../session/layout.js';
-import { baseCredentialsFile, CREDENTIALS_FILE, chooseLogin, readStoredToken } from '../session/login.js';
-import { inspectTops, isUnlocked } from '../session/protect.js';
-import { tmuxPanes } from '../session/running.js';
-import { readSessions } from '../session/store.js';
+import type { Services } from '../config/services.js';
+import { resolveBase } from '../configdir/base.js';
+import { baseCredentialsFile, CREDENTIALS_FILE, chooseLogin, readStoredToken } from '../configdir/login.js';
+import { inspectTops, isUnlocked } from '../configdir/protect.js';
+import { tokenFile, versionCacheFile } from '../store/layout.js';
+import { readSessions } from '../store/records.js';
+import { tmuxPanes } from '../store/running.js';
 import { askVersion, claudeVersion, findClaude } from '../system/claude-binary.js';
 import { memoryCapSupport } from '../system/memory-cap.js';
-import { readUpdateState } from '../update/state.js';
-import { currentBinary, versionOfBinary } from '../update/store.js';
+import { readUpdateState } from '../update/check-state.js';
+import { currentBinary, versionOfBinary } from '../update/install-store.js';
 import type { HealthFacts, PathFacts } from './model.js';
 import { pathFacts } from './probe.js';
 import { conversationsIn, gatherSession } from './session-facts.js';
@@ -99,7 +99,7 @@ export function gatherFacts(services: Services): HealthFacts {
   };
 }
 
-/** The binary a new session would get, found the way a launch finds it (see session/context.ts). */
+/** The binary a new session would get, found the way a launch finds it (see launch/context.ts). */
 function claudeFacts(services: Services, rootExists: boolean): HealthFacts['claude'] {
   const settings = services.settings();
   const explicit = services.env.CLAUDE_SESSION_CLAUDE;

@@ -1,4 +1,4 @@
-import { formatAge } from '../cli/format.js';
+import { formatAge } from '../core/format.js';
 import { memoryCapProblem } from '../system/memory-cap.js';
 import type { Finding, HealthFacts } from './model.js';
 

@@ -1,6 +1,6 @@
 import type { ProtectPolicy, SessionMode } from '../config/config.js';
-import type { LinkState } from '../session/shared.js';
-import type { UpdateState } from '../update/state.js';
+import type { LinkState } from '../configdir/shared.js';
+import type { UpdateState } from '../update/check-state.js';
 
 /** What `doctor` reports: one finding per thing checked, with the way to fix it when it is not ok. */
 export type Status = 'ok' | 'warn' | 'fail';

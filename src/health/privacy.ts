@@ -1,4 +1,4 @@
-import { tildify } from '../cli/format.js';
+import { tildify } from '../core/format.js';
 import type { Finding, HealthFacts, PathFacts } from './model.js';
 
 /**

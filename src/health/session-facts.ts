@@ -1,11 +1,11 @@
 import { closeSync, lstatSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { CREDENTIALS_FILE } from '../session/login.js';
-import { type Panes, runningProcess } from '../session/running.js';
-import { SHARED_ENTRIES } from '../session/shared.js';
-import type { FoundSession } from '../session/store.js';
+import { CREDENTIALS_FILE } from '../configdir/login.js';
+import { SHARED_ENTRIES } from '../configdir/shared.js';
+import type { FoundSession } from '../store/records.js';
+import { type Panes, runningProcess } from '../store/running.js';
 import { openRegularFile, readFileIfExists } from '../system/files.js';
-import { processEnvironment } from '../system/proc.js';
+import { isLauncher, processEnvironment } from '../system/proc.js';
 import {
   type LiveFacts,
   type ProcessMarker,
@@ -13,7 +13,7 @@ import {
   type SessionFacts,
   type SessionLink,
 } from './model.js';
-import { isLauncher, pathFacts, realPath } from './probe.js';
+import { pathFacts, realPath } from './probe.js';
 
 const CONVERSATION = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/;
 const HISTORY_SESSION = /"sessionId"\s*:\s*"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/g;

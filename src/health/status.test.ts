@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionView } from '../session/state.js';
+import type { SessionView } from '../live/session-view.js';
 import { recommend, roomFor, summarizeStatus } from './status.js';
 
 const MB = 1024 * 1024;

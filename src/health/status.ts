@@ -1,7 +1,7 @@
-import { defaultLimits, type Limits, SESSION_BYTES } from '../session/guard.js';
-import type { SessionState, SessionView } from '../session/state.js';
+import { defaultLimits, type Limits, SESSION_BYTES } from '../launch/guard.js';
+import type { SessionState, SessionView } from '../live/session-view.js';
 import type { HostMemory } from '../system/memory.js';
-import type { UpdateState } from '../update/state.js';
+import type { UpdateState } from '../update/check-state.js';
 
 /** What `status` shows: a pure summary of the host, the sessions and the limits in effect. */
 export interface StatusReport {

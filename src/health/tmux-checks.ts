@@ -1,5 +1,5 @@
-import { tildify } from '../cli/format.js';
-import { shortId } from '../session/layout.js';
+import { tildify } from '../core/format.js';
+import { shortId } from '../store/layout.js';
 import type { Finding, HealthFacts, TmuxServerFacts } from './model.js';
 import { label } from './session-checks.js';
 
@@ -73,7 +73,7 @@ export function checkTmux(facts: HealthFacts): Finding[] {
 
 /**
  * systemd-logind with KillUserProcesses=yes ends every process of a login when it ends, our tmux server
- * with them, unless the user lingers and the server runs in a user scope of its own (tmux-launch.ts).
+ * with them, unless the user lingers and the server runs in a user scope of its own (launch/in-tmux.ts).
  */
 export function checkLogout(facts: HealthFacts): Finding[] {
   const { logout, tmux } = facts;

@@ -2,14 +2,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../config/config.js';
-import { systemdScope } from '../session/tmux-launch.js';
+import { systemdScope } from '../launch/in-tmux.js';
 import { readFileIfExists } from '../system/files.js';
-import { childProcess } from '../system/lazy.js';
-import { findTmux, installHint, openTmux, runTmux, socketPath, type Tmux } from '../system/tmux.js';
+import {
+  findTmux,
+  installHint,
+  openTmux,
+  runTmux,
+  socketPath,
+  type Tmux,
+  tmuxVersion,
+} from '../system/tmux.js';
 import type { LogindSettings, LogoutFacts, TmuxFacts, TmuxServerFacts } from './model.js';
-
-/** How long `tmux -V` may take: it starts no server, so anything longer is a broken binary. */
-const VERSION_TIMEOUT_MS = 5_000;
 
 /**
  * tmux, its version, and our tmux servers: the root's, and any other socket a session's record names
@@ -32,17 +36,6 @@ export function tmuxFacts(settings: Settings, env: NodeJS.ProcessEnv, recordSock
         : 'default',
     servers: sockets.map((socket) => serverFacts(tmux && { ...tmux, socket }, socket)),
   };
-}
-
-function tmuxVersion(binary: string, env: NodeJS.ProcessEnv): string | undefined {
-  const result = childProcess().spawnSync(binary, ['-V'], {
-    env,
-    encoding: 'utf8',
-    timeout: VERSION_TIMEOUT_MS,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  if (result.error || result.status !== 0) return undefined;
-  return result.stdout.trim() || undefined;
 }
 
 function serverFacts(tmux: Tmux | undefined, socket: string): TmuxServerFacts {

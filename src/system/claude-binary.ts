@@ -1,6 +1,6 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { mkdirPrivate, readFileIfExists, writeJsonAtomicSync } from './files.js';
 import { childProcess } from './lazy.js';
 
@@ -125,4 +125,13 @@ export function claudeVersion(binary: string, cacheFile: string): string | undef
     writeJsonAtomicSync(cacheFile, cache);
   } catch {}
   return version;
+}
+
+/** Runs `claude setup-token` on this terminal (it prints a long-lived token); says how it ended. */
+export function runSetupToken(
+  claude: string,
+  env: NodeJS.ProcessEnv,
+): { error?: Error; status: number | null } {
+  const result = childProcess().spawnSync(claude, ['setup-token'], { stdio: 'inherit', env });
+  return { error: result.error, status: result.status };
 }

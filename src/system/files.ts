@@ -8,9 +8,11 @@ import {
   renameSync,
   rmSync,
   type Stats,
+  symlinkSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { errorCode } from '../cli/errors.js';
+import { errorCode } from '../core/errors.js';
 
 let counter = 0;
 
@@ -142,4 +144,16 @@ export function randomId(): string {
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Points `path` at `target` with one rename, so a reader never sees the path missing. */
+export function replaceWithLink(path: string, target: string): void {
+  const temp = `${path}.link-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  symlinkSync(target, temp);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    unlinkSync(temp);
+    throw error;
+  }
 }

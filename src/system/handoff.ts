@@ -1,6 +1,6 @@
 import { closeSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { encodePlan, type LaunchPlan } from '../session/launch.js';
+import { encodePlan, type LaunchPlan } from './launch-plan.js';
 import { childProcess } from './lazy.js';
 import { identify, type ProcessIdentity } from './proc.js';
 
@@ -53,4 +53,13 @@ export function runChild(plan: LaunchPlan, onStart: (pid: number) => void): Prom
 
 function signalNumber(signal: NodeJS.Signals): number {
   return constants.signals[signal] ?? 1;
+}
+
+/** Without the launcher shell: start the detached update check ourselves (the plan's `B` line). */
+export function startBackgroundCheck(env: NodeJS.ProcessEnv): void {
+  const entry = process.argv[1];
+  if (!entry) return;
+  childProcess()
+    .spawn(process.execPath, [entry, 'update', '--background'], { detached: true, stdio: 'ignore', env })
+    .unref();
 }

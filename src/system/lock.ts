@@ -1,6 +1,6 @@
 import { linkSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorCode, isUserError, UserError } from '../cli/errors.js';
+import { errorCode, isUserError, UserError } from '../core/errors.js';
 import { identify, isAlive, type ProcessIdentity } from './proc.js';
 
 /**

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isPackageName, isVersion } from '../update/version.js';
+import { isPackageName, isVersion } from '../core/version.js';
 import { childProcess } from './lazy.js';
 
 /**

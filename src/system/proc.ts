@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { cliPath } from './install-dir.js';
 
 /**
  * A process named so that a reused pid is never mistaken for it: pid, its start time in clock ticks
@@ -76,4 +77,48 @@ export function processCommandLine(pid: number): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether `pid` is still one of our processes starting the session: the launcher shell, which records its
+ * own pid and then execs Claude (same pid, same start time, new environment) once the Node part has
+ * exited; or, for a start in tmux, the Node part itself, which stands for the session until the pane's
+ * Claude is known (a few hundred ms).
+ */
+export function isLauncher(pid: number): boolean {
+  const argv = processCommandLine(pid)?.slice(0, 2) ?? [];
+  return argv.some(
+    (arg) =>
+      arg === 'claude-session' ||
+      arg.endsWith('/claude-session') ||
+      (arg.endsWith('/cli.cjs') && realPathOrUndefined(arg) === realPathOrUndefined(cliPath())),
+  );
+}
+
+function realPathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Signals the process if it is still the one identified (a reused pid is never signalled). */
+export function signalProcess(identity: ProcessIdentity, name: NodeJS.Signals): void {
+  if (!isAlive(identity)) return;
+  try {
+    process.kill(identity.pid, name);
+  } catch {
+    // Ended between the check and the signal.
+  }
+}
+
+/** Whether the process has ended within `withinMs` (polled every 25 ms). */
+export async function processEnded(identity: ProcessIdentity, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (isAlive(identity)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
 }

@@ -1,15 +1,6 @@
 import { existsSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import {
-  cronLine,
-  hasCronLine,
-  systemdUnits,
-  TIMER_UNIT,
-  type TimerCommand,
-  withCronLine,
-  withoutCronLine,
-} from '../cleanup/timer.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { mkdirPrivate, writeFileAtomicSync } from './files.js';
 import { childProcess } from './lazy.js';
 
@@ -22,18 +13,32 @@ export interface SchedulerContext {
   home: string;
 }
 
+/** A scheduled job as far as removing it goes: its systemd unit name, and how to find its crontab line. */
+export interface Schedule {
+  unit: string;
+  hasCronLine: (crontab: string) => boolean;
+  withoutCronLine: (crontab: string) => string;
+}
+
+/** A job to install: the text is the caller's (the cleanup's is in cleanup/timer.ts); this module writes it. */
+export interface ScheduledJob extends Schedule {
+  systemdUnits: () => { service: string; timer: string };
+  cronLine: () => string;
+  withCronLine: (crontab: string, line: string) => string;
+}
+
 export type Installed = { kind: 'systemd'; files: string[] } | { kind: 'cron'; line: string };
 
-export function installTimer(context: SchedulerContext, command: TimerCommand): Installed {
+export function installTimer(context: SchedulerContext, job: ScheduledJob): Installed {
   if (systemdUserAvailable(context)) {
-    const units = systemdUnits(command);
+    const units = job.systemdUnits();
     const dir = unitDir(context);
     mkdirPrivate(dir);
-    const files = [join(dir, `${TIMER_UNIT}.service`), join(dir, `${TIMER_UNIT}.timer`)];
+    const files = [join(dir, `${job.unit}.service`), join(dir, `${job.unit}.timer`)];
     writeFileAtomicSync(files[0] as string, units.service, 0o644);
     writeFileAtomicSync(files[1] as string, units.timer, 0o644);
     systemctl(context, ['daemon-reload']);
-    systemctl(context, ['enable', '--now', `${TIMER_UNIT}.timer`]);
+    systemctl(context, ['enable', '--now', `${job.unit}.timer`]);
     return { kind: 'systemd', files };
   }
   const current = readCrontab(context);
@@ -42,26 +47,26 @@ export function installTimer(context: SchedulerContext, command: TimerCommand): 
       'neither a systemd user session (`systemctl --user`) nor `crontab` is available here: run `claude-session cleanup --yes` from the scheduler you have',
     );
   }
-  const line = cronLine(command);
-  writeCrontab(context, withCronLine(current, line));
+  const line = job.cronLine();
+  writeCrontab(context, job.withCronLine(current, line));
   return { kind: 'cron', line };
 }
 
 /** Removes whichever of the two is installed; says what it removed. */
-export function removeTimer(context: SchedulerContext): { systemd: string[]; cron: boolean } {
+export function removeTimer(context: SchedulerContext, job: Schedule): { systemd: string[]; cron: boolean } {
   const dir = unitDir(context);
   const files = ['timer', 'service']
-    .map((kind) => join(dir, `${TIMER_UNIT}.${kind}`))
+    .map((kind) => join(dir, `${job.unit}.${kind}`))
     .filter((file) => existsSync(file));
   if (files.length > 0) {
     const systemd = systemdUserAvailable(context);
-    if (systemd) systemctl(context, ['disable', '--now', `${TIMER_UNIT}.timer`]);
+    if (systemd) systemctl(context, ['disable', '--now', `${job.unit}.timer`]);
     for (const file of files) rmSync(file, { force: true });
     if (systemd) systemctl(context, ['daemon-reload']);
   }
   const crontab = readCrontab(context);
-  const cron = crontab !== undefined && hasCronLine(crontab);
-  if (cron) writeCrontab(context, withoutCronLine(crontab));
+  const cron = crontab !== undefined && job.hasCronLine(crontab);
+  if (cron) writeCrontab(context, job.withoutCronLine(crontab));
   return { systemd: files, cron };
 }
 

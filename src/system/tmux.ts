@@ -11,7 +11,7 @@ import {
   symlinkSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { errorCode, UserError } from '../cli/errors.js';
+import { errorCode, UserError } from '../core/errors.js';
 import { findExecutable } from './claude-binary.js';
 import { childProcess } from './lazy.js';
 
@@ -367,4 +367,19 @@ export function attachArgv(tmux: Tmux, name: string, insideOurServer: boolean): 
 /** Whether $TMUX names our server (its first field is the socket path). */
 export function insideServer(tmux: Tmux, tmuxVariable: string | undefined): boolean {
   return tmuxVariable !== undefined && tmuxVariable.split(',')[0] === tmux.socket;
+}
+
+/** How long `tmux -V` may take: it starts no server, so anything longer is a broken binary. */
+const VERSION_TIMEOUT_MS = 5_000;
+
+/** What `tmux -V` says, or undefined when it fails. */
+export function tmuxVersion(binary: string, env: NodeJS.ProcessEnv): string | undefined {
+  const result = childProcess().spawnSync(binary, ['-V'], {
+    env,
+    encoding: 'utf8',
+    timeout: VERSION_TIMEOUT_MS,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  if (result.error || result.status !== 0) return undefined;
+  return result.stdout.trim() || undefined;
 }

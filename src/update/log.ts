@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { printable } from '../cli/format.js';
+import { printable } from '../core/format.js';
 
 /**
  * update.log: one human-readable line per event, appended with a single write to a file opened with

@@ -1,17 +1,17 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { audit } from '../audit/audit.js';
-import { UserError } from '../cli/errors.js';
 import type { UpdateSettings } from '../config/config.js';
-import { locksDir } from '../session/layout.js';
-import { runningProcess, tmuxPanes } from '../session/running.js';
-import { readSessions } from '../session/store.js';
+import { UserError } from '../core/errors.js';
+import { compareVersions, isVersion } from '../core/version.js';
+import { locksDir } from '../store/layout.js';
+import { readSessions } from '../store/records.js';
+import { runningProcess, tmuxPanes } from '../store/running.js';
 import { askVersion } from '../system/claude-binary.js';
 import { acquireLock } from '../system/lock.js';
 import { globalPaths, installGlobal } from '../system/npm.js';
 import { fetchDistTags, npmRegistry } from '../system/registry.js';
-import { logUpdate, type UpdateEvent } from './log.js';
-import { NPM_GLOBAL_LOCK, readUpdateState, writeUpdateState } from './state.js';
+import { NPM_GLOBAL_LOCK, readUpdateState, writeUpdateState } from './check-state.js';
 import {
   currentVersion,
   InstallError,
@@ -22,8 +22,8 @@ import {
   removeVersion,
   switchTo,
   versionOfBinary,
-} from './store.js';
-import { compareVersions, isVersion } from './version.js';
+} from './install-store.js';
+import { logUpdate, type UpdateEvent } from './log.js';
 
 export interface UpdateContext {
   root: string;

@@ -34,8 +34,13 @@ function alive(pid: number): boolean {
   }
 }
 
-/** `new -d` in a process group of its own, hit with `signal` after `afterMs`; resolves when all of it ended. */
-async function interruptedStart(signal: NodeJS.Signals, afterMs: number): Promise<void> {
+/**
+ * `new -d` in a process group of its own, hit with `signal` after `afterMs`, or (`'pane'`) the moment its
+ * pane appears in our tmux server, the window itself whatever the machine's load; resolves when all of
+ * it ended.
+ */
+async function interruptedStart(signal: NodeJS.Signals, afterMs: number | 'pane'): Promise<void> {
+  const panes = panePids().length;
   const child = spawn(CLI, ['new', '-d'], {
     cwd: sandbox.dir,
     env: sandbox.env(interactive),
@@ -43,7 +48,15 @@ async function interruptedStart(signal: NodeJS.Signals, afterMs: number): Promis
     detached: true,
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  await new Promise((resolve) => setTimeout(resolve, afterMs));
+  if (afterMs === 'pane') {
+    let ended = false;
+    void exited.then(() => {
+      ended = true;
+    });
+    await waitFor(() => ended || panePids().length > panes, 30_000, 1);
+  } else {
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+  }
   try {
     // The whole group, as a terminal's Ctrl-C or hang-up does: the launcher shell, Node and its tmux client.
     process.kill(-(child.pid as number), signal);
@@ -102,9 +115,10 @@ describe('starts in tmux interrupted at random moments', () => {
     let outcome = { running: new Map<string, number>(), hit: [] as string[] };
     while (starts < STARTS || (outcome.hit.length === 0 && starts < 3 * STARTS)) {
       for (let i = 0; i < 20; i++, starts++) {
+        // Every fifth at the moment the pane appears: the window is hit however loaded the machine is.
         await interruptedStart(
           signals[starts % signals.length] as NodeJS.Signals,
-          Math.floor(Math.random() * startMs),
+          starts % 5 === 4 ? 'pane' : Math.floor(Math.random() * startMs),
         );
       }
       outcome = await settled();

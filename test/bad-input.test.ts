@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Result, Sandbox, snapshot } from './support/sandbox.js';
@@ -40,17 +49,26 @@ describe('bad input', () => {
     }
   });
 
-  it('says which sessions an ambiguous prefix matches', async () => {
-    // 17 ids: two of them must share their first hex digit.
-    await Promise.all(Array.from({ length: 17 }, () => sandbox.run(['--', '-p', 'x'])));
+  it('says which sessions an ambiguous prefix matches; under 4 characters a prefix finds none', async () => {
+    await sandbox.run(['--', '-p', 'x']);
+    await sandbox.run(['--', '-p', 'x']);
+    const [a, b] = sandbox.sessionIds() as [string, string];
+    // Give the second an id that starts as the first's does (ids are random: two rarely share 4 digits).
+    const twin = `${a.slice(0, 4)}${b.slice(4)}`;
+    const record = sandbox.sessionRecord(b);
+    renameSync(join(sandbox.root, 'sessions', b), join(sandbox.root, 'sessions', twin));
+    writeFileSync(
+      join(sandbox.root, 'sessions', twin, 'session.json'),
+      JSON.stringify({ ...record, id: twin }),
+    );
+    rmSync(join(sandbox.root, 'live'), { recursive: true, force: true });
     rmSync(sandbox.log, { recursive: true });
     mkdirSync(sandbox.log);
-    const ids = sandbox.sessionIds();
-    const first = ids.map((id) => id[0]).find((c, i, all) => all.indexOf(c) !== i) as string;
     await expectRefusal(
-      () => sandbox.run(['resume', first]),
-      /matches \d+ sessions \(.*\): give more of the id or the name/,
+      () => sandbox.run(['resume', a.slice(0, 4)]),
+      /matches 2 sessions \(.*\): give more of the id or the name/,
     );
+    await expectRefusal(() => sandbox.run(['resume', a.slice(0, 3)]), /no session "[0-9a-f]{3}"/);
   });
 
   it('refuses a duplicate or invalid name', async () => {

@@ -15,7 +15,7 @@ const SESSIONS = 10;
 const RUNS = 10;
 const WARMUPS = 1;
 
-if (!fs.existsSync(join(REPO, 'dist', 'program.js'))) {
+if (!fs.existsSync(join(REPO, 'dist', 'program.cjs'))) {
   console.error('bench: dist/ is missing: run `npm run build` first');
   process.exit(1);
 }

@@ -84,7 +84,9 @@ describe('the npm package', () => {
       'bin/claude-session',
       'dist/cli.cjs',
       'dist/completion.json',
-      'dist/program.js',
+      'dist/launch.cache',
+      'dist/launch.cjs',
+      'dist/program.cjs',
       'libexec/hook',
       'package.json',
     ]);

@@ -55,7 +55,7 @@ export function parseLaunch(argv: readonly string[]): Launch | undefined {
   return launch;
 }
 
-const PROGRAM = './program.js';
+const PROGRAM = './program.cjs';
 
 /** `claude-session resume SESSION [-- ARGS...]`, the other command that starts Claude. */
 export function parseResume(argv: readonly string[]): { query: string; args: string[] } | undefined {
@@ -77,7 +77,7 @@ export async function main(argv: string[], services: Services): Promise<number> 
     const resume = parseResume(argv);
     if (resume) return await (await import('../commands/resume.js')).resume(services, resume);
     // A separate file (see scripts/build.mjs), so that the launch path does not even compile commander.
-    const program: typeof import('./program.js') = await import(PROGRAM);
+    const program: typeof import('./program.js') = require(PROGRAM);
     return await program.runProgram(argv, services);
   } catch (error) {
     return report(error, services, asksForJson(argv));

@@ -19,7 +19,7 @@ export class UserError extends Error {
 }
 
 /**
- * Recognises a UserError structurally: cli.cjs and program.js are separate bundles, each with its own
+ * Recognises a UserError structurally: launch.cjs and program.cjs are separate bundles, each with its own
  * copy of the class, so `instanceof` does not hold across them.
  */
 export function isUserError(error: unknown): error is UserError {

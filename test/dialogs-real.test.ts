@@ -9,7 +9,7 @@ import {
   startFakeAnthropic,
 } from './support/fake-anthropic.js';
 import { ensureRealClaude } from './support/real-claude.js';
-import { CLI, Sandbox, waitFor } from './support/sandbox.js';
+import { CLI, isAlive, Sandbox, waitFor } from './support/sandbox.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
 // With the real Claude Code in our tmux server against a fake Anthropic API: sessions whose Claude
@@ -93,14 +93,6 @@ function stateFile(id: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
-}
-
 describe('sessions whose Claude ended before any prompt, with the real Claude Code', () => {
   it('a session whose Claude ended before any prompt is empty; attach and resume start it afresh', async () => {
     trustInBase();
@@ -120,6 +112,8 @@ describe('sessions whose Claude ended before any prompt, with the real Claude Co
     await terminal.waitFor((screen) => PROMPT_READY.test(screen), 30_000);
     expect((await cs(['wait', 'quit', '--until', 'idle', '--timeout', '30'])).code).toBe(0);
     const { pid } = await listed('quit');
+    // A pid, or the wait for it to end below would pass at once.
+    expect(pid).toEqual(expect.any(Number));
 
     // `/exit` typed at once: Claude records it in history.jsonl, but there is still no conversation.
     await terminal.send('/exit');

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sandbox } from './support/sandbox.js';
+import { Sandbox, snapshot } from './support/sandbox.js';
 
 // The root on a small tmpfs filled to the last byte: reading commands work without writing anything,
 // cleanup frees space without first needing any, and what must write fails in one line, losing nothing
@@ -62,6 +62,7 @@ afterAll(async () => {
 
 describe.runIf(isRoot)('with the root on a full disk', () => {
   it('list, show, status, doctor and log work, writing nothing', async () => {
+    const before = snapshot(root);
     const list = await sandbox.run(['list', '--json'], { env: env() });
     expect(list.code, list.stderr).toBe(0);
     const views = JSON.parse(list.stdout) as { name: string; state: string }[];
@@ -77,6 +78,8 @@ describe.runIf(isRoot)('with the root on a full disk', () => {
     const doctor = await sandbox.run(['doctor', '--json'], { env: env() });
     expect(doctor.stderr).toBe('');
     expect(JSON.parse(doctor.stdout).findings.length).toBeGreaterThan(0);
+    // Not a byte, not an inode, not a modification time changed under the root.
+    expect(snapshot(root)).toBe(before);
   });
 
   it('pin fails in one line and leaves the record whole', async () => {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, Sandbox, waitFor } from './support/sandbox.js';
+import { CLI, isAlive, Sandbox, waitFor } from './support/sandbox.js';
 
 // Starts in tmux interrupted at random moments (Ctrl-C, a dropped SSH connection, SIGKILL), as a user
 // does: between `tmux new-session` and the pane's pid reaching the record, the record names the dying
@@ -25,14 +25,6 @@ afterAll(async () => {
   await sandbox.killSessions();
   sandbox.cleanup();
 });
-
-function alive(pid: number): boolean {
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
-}
 
 /**
  * `new -d` in a process group of its own, hit with `signal` after `afterMs`, or (`'pane'`) the moment its
@@ -77,7 +69,7 @@ async function interruptedStart(signal: NodeJS.Signals, afterMs: number | 'pane'
 function runningClaudes(): Map<string, number> {
   const running = new Map<string, number>();
   for (const record of sandbox.records()) {
-    if (alive(record.pid)) running.set(record.env.CLAUDE_SESSION_ID as string, record.pid);
+    if (isAlive(record.pid)) running.set(record.env.CLAUDE_SESSION_ID as string, record.pid);
   }
   return running;
 }
@@ -166,7 +158,7 @@ describe('starts in tmux interrupted at random moments', () => {
     expect(cleaned.code, cleaned.stderr).toBe(0);
     for (const [id, pid] of before) {
       expect(existsSync(join(sandbox.root, 'sessions', id)), `session ${id} was removed`).toBe(true);
-      expect(alive(pid)).toBe(true);
+      expect(isAlive(pid)).toBe(true);
     }
     expect(runningClaudes()).toEqual(before);
   }, 300_000);

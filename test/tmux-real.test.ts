@@ -9,7 +9,7 @@ import {
   startFakeAnthropic,
 } from './support/fake-anthropic.js';
 import { ensureRealClaude } from './support/real-claude.js';
-import { CLI, Sandbox, waitFor } from './support/sandbox.js';
+import { CLI, isAlive, Sandbox, waitFor } from './support/sandbox.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
 // Sessions in our tmux server with the real Claude Code binary against a fake Anthropic API: started
@@ -87,14 +87,6 @@ async function listed(name: string): Promise<Record<string, unknown>> {
 
 function pane(id: string): string {
   return sandbox.tmux('capture-pane', '-p', '-t', `=${id}:`).stdout;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
 }
 
 /** A terminal (a pane of a separate tmux server, a pty as sshd gives one) running `claude-session attach`. */

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, type FakeRecord, Sandbox, snapshot, waitFor } from './support/sandbox.js';
+import { CLI, type FakeRecord, isAlive, Sandbox, snapshot, waitFor } from './support/sandbox.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
 // Sessions in our tmux server, with the fake claude (test/support/fake-claude.mjs) in its interactive
@@ -58,14 +58,6 @@ async function attachTerminal(name: string): Promise<TmuxSession> {
   });
   terminals.push(terminal);
   return terminal;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
 }
 
 describe('new --detach', () => {

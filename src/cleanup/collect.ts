@@ -105,11 +105,11 @@ type Sizes = Pick<
 function measure(paths: SessionPaths): Sizes {
   const usage = measureUsage(paths.configDir);
   const temp = measureUsage(paths.tmpDir);
+  const other = outsideConfig(paths.dir);
   return {
     lastActivityMs: usage.lastActivityMs,
-    // Claude's layout is config/, but what someone put straight in the session dir counts too.
-    hasConversation: usage.hasConversation || transcriptOutsideConfig(paths.dir),
-    diskBytes: usage.diskBytes + temp.diskBytes + otherBytes(paths.dir),
+    hasConversation: usage.hasConversation || other.hasConversation,
+    diskBytes: usage.diskBytes + temp.diskBytes + other.bytes,
     tempBytes: temp.diskBytes,
     hasTemp: hasEntries(paths.tmpDir),
   };
@@ -143,32 +143,6 @@ function withoutRecord(dir: string): string {
   return `it has no session.json, so nothing shows it is a session of ours (if it is yours to lose: rm -r ${dir})`;
 }
 
-/**
- * Whether the session dir holds a conversation outside config/ (history.jsonl, a transcript, anything
- * .jsonl with content), in a walk that never follows a link and skips config/ and tmp/ (walked apart).
- */
-function transcriptOutsideConfig(dir: string): boolean {
-  const look = (at: string, depth: number): boolean => {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = readdirSync(at, { withFileTypes: true });
-    } catch {
-      return false;
-    }
-    for (const entry of entries) {
-      if (depth === 0 && (entry.name === 'config' || entry.name === 'tmp')) continue;
-      const path = join(at, entry.name);
-      if (entry.isDirectory()) {
-        if (depth < 4 && look(path, depth + 1)) return true;
-      } else if (entry.isFile() && entry.name.endsWith('.jsonl') && (lstatQuiet(path)?.size ?? 0) > 0) {
-        return true;
-      }
-    }
-    return false;
-  };
-  return isRealDirectory(dir) && look(dir, 0);
-}
-
 /** A torn record that still says it is pinned keeps the session: we do not know better. */
 function pinnedInText(path: string): boolean {
   try {
@@ -187,21 +161,30 @@ function hasEntries(dir: string): boolean {
   }
 }
 
-/** Blocks of the session dir's own files (session.json, claude-settings.json, ...), not config/ or tmp/. */
-function otherBytes(dir: string): number {
-  let bytes = 0;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    if (name === 'config' || name === 'tmp') continue;
-    const stat = lstatQuiet(join(dir, name));
-    if (!stat) continue;
-    bytes += stat.blocks * 512;
-    if (stat.isDirectory()) bytes += measureUsage(join(dir, name)).diskBytes;
-  }
-  return bytes;
+/**
+ * The session dir's own files (session.json, claude-settings.json, ...), not config/ or tmp/ (walked
+ * apart), in one walk that never follows a link: their blocks, and whether one is a `.jsonl` with
+ * content (Claude's layout is config/, but a conversation someone put beside it counts too).
+ */
+function outsideConfig(dir: string): { bytes: number; hasConversation: boolean } {
+  const found = { bytes: 0, hasConversation: false };
+  const walk = (at: string, depth: number) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(at, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (depth === 0 && (entry.name === 'config' || entry.name === 'tmp')) continue;
+      const path = join(at, entry.name);
+      const stat = lstatQuiet(path);
+      if (!stat) continue;
+      found.bytes += stat.blocks * 512;
+      if (stat.isDirectory()) walk(path, depth + 1);
+      else if (stat.isFile() && entry.name.endsWith('.jsonl') && stat.size > 0) found.hasConversation = true;
+    }
+  };
+  if (isRealDirectory(dir)) walk(dir, 0);
+  return found;
 }

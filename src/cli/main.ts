@@ -85,7 +85,7 @@ export async function main(argv: string[], services: Services): Promise<number> 
 }
 
 /** `--json` among our own arguments (not Claude's, after `--`): a failure is then also told as JSON. */
-export function asksForJson(argv: readonly string[]): boolean {
+function asksForJson(argv: readonly string[]): boolean {
   const dashes = argv.indexOf('--');
   return (dashes === -1 ? argv : argv.slice(0, dashes)).includes('--json');
 }

@@ -9,7 +9,7 @@ import { packageDir } from '../system/install-dir.js';
 const SHELLS: readonly string[] = ['bash', 'zsh', 'fish'];
 
 /** The command tree, written by scripts/build.mjs from the commander program. */
-export function completionSpecPath(): string {
+function completionSpecPath(): string {
   return join(packageDir(), 'dist', 'completion.json');
 }
 

@@ -1,22 +1,18 @@
 import { renameSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { Services } from '../config/services.js';
-import { harvestAnswers } from '../configdir/answers-store.js';
 import { resolveBase } from '../configdir/base.js';
 import { loginEnvironment } from '../configdir/login.js';
 import { prepareConfigDir } from '../configdir/prepare.js';
 import { UserError } from '../core/errors.js';
 import { launchContext } from '../launch/context.js';
 import {
-  checkGuardRails,
   type LaunchMode,
   launch,
-  memoryCapFor,
+  preflight,
   processRecordFor,
   sessionPlan,
   tmuxRecordFor,
-  tmuxStartFor,
-  userSettings,
 } from '../launch/start.js';
 import { locksDir, sessionPaths } from '../store/layout.js';
 import { assertNameFree, indexName } from '../store/names.js';
@@ -52,12 +48,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
   const base = resolveBase(services.env, settings.home);
   // Checked before anything is written; checked again under the lock, where it counts.
   if (options.name !== null) assertNameFree(settings.root, options.name);
-  // Before the guard rails forget the sessions that have ended (see configdir/answers-store.ts).
-  const answers = harvestAnswers(settings.root);
-  checkGuardRails(services, options.force);
-  userSettings(options.args, services.cwd);
-  const cap = memoryCapFor(services, options.memoryMax);
-  const tmux = tmuxStartFor(services, options);
+  const { answers, cap, tmux } = preflight(services, { ...options, cwd: services.cwd });
   const context = await launchContext(services, base);
   const id = randomId();
   const now = services.now().toISOString();

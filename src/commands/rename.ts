@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { tmuxOf } from '../live/lookup.js';
 import { findSession } from '../store/find.js';
 import { locksDir, sessionLabel, shortId } from '../store/layout.js';
-import { indexName, lookupName, namesDir } from '../store/names.js';
+import { assertNameEntryOurs, indexName, lookupName, namesDir } from '../store/names.js';
 import { nameProblem, type SessionRecord } from '../store/record.js';
 import { readSession } from '../store/records.js';
 import { writeJsonAtomicSync } from '../system/files.js';
@@ -42,6 +42,7 @@ export async function rename(services: Services, options: RenameOptions): Promis
     }
     if (record.name === options.name) return { record, previous: record.name };
     return withLock(locksDir(root), 'names', () => {
+      assertNameEntryOurs(root, options.name);
       const holder = lookupName(root, options.name);
       if (holder) {
         throw new UserError(

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { audit } from '../audit/audit.js';
 import type { Services } from '../config/services.js';
-import { harvestAnswers } from '../configdir/answers-store.js';
 import { baseOfSession } from '../configdir/base.js';
 import { loginEnvironment } from '../configdir/login.js';
 import { prepareConfigDir } from '../configdir/prepare.js';
@@ -9,15 +8,12 @@ import { EXIT, UserError } from '../core/errors.js';
 import { launchContext } from '../launch/context.js';
 import { choosesConversation } from '../launch/plan.js';
 import {
-  checkGuardRails,
   type LaunchMode,
   launch,
-  memoryCapFor,
+  preflight,
   processRecordFor,
   sessionPlan,
   tmuxRecordFor,
-  tmuxStartFor,
-  userSettings,
 } from '../launch/start.js';
 import { findResumeTarget } from '../live/conversation.js';
 import { hasConversationIn } from '../live/usage.js';
@@ -107,12 +103,11 @@ export async function resume(services: Services, options: ResumeOptions): Promis
         `session ${sessionLabel(record.id, record.name)} was started in ${record.cwd}, which no longer exists: recreate it first`,
       );
     }
-    // Before the guard rails forget the sessions that have ended (see configdir/answers-store.ts).
-    const answers = harvestAnswers(settings.root, [record.id]);
-    checkGuardRails(services, options.force);
-    userSettings(options.args, record.cwd);
-    const cap = memoryCapFor(services, undefined);
-    const tmux = tmuxStartFor(services, options);
+    const { answers, cap, tmux } = preflight(services, {
+      ...options,
+      cwd: record.cwd,
+      answersOf: [record.id],
+    });
     const base = baseOfSession(record.base, settings.home);
     const context = await launchContext(services, base);
     prepareConfigDir(session.paths, base, context.login, answers);

@@ -35,7 +35,7 @@ const ANSWERS_LOCK = 'answers';
 export const CLAUDE_JSON_MAX_BYTES = 64 * 1024 * 1024;
 
 /** The kept answers and, when the file could not be used, why (it is then ignored and rewritten). */
-export function readKeptAnswers(root: string): { answers: Answers; problem?: string } {
+function readKeptAnswers(root: string): { answers: Answers; problem?: string } {
   const path = answersFile(root);
   let text: string;
   try {
@@ -105,13 +105,15 @@ export function pendingAnswers(root: string): { answers: Answers; problem?: stri
 export function harvestAnswers(root: string, also: readonly string[] = []): Answers {
   try {
     const { answers: kept } = readKeptAnswers(root);
-    if (sameAnswers(keptWith(kept, liveSessionAnswers(root, also)), kept)) return kept;
+    const sessions = liveSessionAnswers(root, also);
+    if (sameAnswers(keptWith(kept, sessions), kept)) return kept;
     const lock = acquireLock(locksDir(root), ANSWERS_LOCK, 2_000);
     try {
-      // Again under the lock: another start may have kept them meanwhile.
+      // The kept ones again under the lock: another start may have kept some meanwhile. The sessions'
+      // answers are as read above (keeping only adds, so what another start kept stays).
       let current = readKeptAnswers(root).answers;
       const before = current;
-      for (const session of liveSessionAnswers(root, also)) {
+      for (const session of sessions) {
         const next = keepAnswers(current, session.added);
         if (sameAnswers(next, current)) continue;
         const detail = describeAnswers(newAnswers(next, current)).join('; ');

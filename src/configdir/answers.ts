@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { compareVersions, isVersion } from '../core/version.js';
 
 /**
  * Answers a user gives inside a session that should hold for later sessions (issue 10, item 14): the
@@ -52,7 +53,6 @@ const MAX_IDS = 500;
 /** Claude keeps the last 20 characters of a key it asked about. */
 const KEY_SUFFIX = /^[\x21-\x7e]{1,128}$/;
 const ID = /^[A-Za-z0-9._:@/+-]{1,128}$/;
-const VERSION = /^\d{1,6}\.\d{1,6}\.\d{1,6}$/;
 
 export interface Answers {
   apiKeys: { approved: string[]; rejected: string[] };
@@ -88,16 +88,6 @@ export function isFolder(value: string): boolean {
   );
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const diff = (pa[i] as number) - (pb[i] as number);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
-
 /**
  * The value if it is valid for the rule, else undefined; of a map, its valid entries (maybe none: Claude's
  * own default for `tipsHistory` is `{}`).
@@ -109,7 +99,7 @@ function validValue(rule: Rule, value: unknown): unknown {
     case 'number':
       return isCount(value) ? value : undefined;
     case 'version':
-      return typeof value === 'string' && VERSION.test(value) ? value : undefined;
+      return isVersion(value) ? value : undefined;
     case 'numbers':
     case 'flags': {
       if (!isObject(value)) return undefined;

@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { audit } from '../audit/audit.js';
 import type { Settings } from '../config/config.js';
 import { errorCode, UserError } from '../core/errors.js';
@@ -18,13 +18,14 @@ import {
   refusalLine,
   runsAsRoot,
 } from './protect.js';
+import { isWithin } from './protect-path.js';
 import { parseBaseClaudeJson, seedClaudeJson } from './seed.js';
 import { linkSharedEntries } from './shared.js';
 
 /** Makes sure the root exists and is writable; only the default root is created on the fly. */
 export function ensureRoot(settings: Settings): void {
   const { root } = settings;
-  const claudeDir = settings.claudeDirs.find((dir) => isWithin(root, dir));
+  const claudeDir = settings.claudeDirs.find((dir) => isWithinResolved(root, dir));
   if (claudeDir !== undefined) {
     const shown = claudeDir === join(settings.home, '.claude') ? '~/.claude' : claudeDir;
     throw new UserError(
@@ -53,9 +54,8 @@ export function ensureRoot(settings: Settings): void {
 }
 
 /** Whether `path` is `dir` or inside it, as written and as the links on the way resolve. */
-function isWithin(path: string, dir: string): boolean {
-  const inside = (a: string, b: string) => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
-  if (inside(path, dir)) return true;
+function isWithinResolved(path: string, dir: string): boolean {
+  if (isWithin(path, dir)) return true;
   const real = (p: string) => {
     try {
       return realpathSync.native(p);
@@ -66,13 +66,14 @@ function isWithin(path: string, dir: string): boolean {
   // The root may not exist yet: resolve its nearest existing ancestor.
   let existing = path;
   let rest = '';
-  while (real(existing) === undefined && dirname(existing) !== existing) {
+  let resolved = real(existing);
+  while (resolved === undefined && dirname(existing) !== existing) {
     rest = rest ? join(basename(existing), rest) : basename(existing);
     existing = dirname(existing);
+    resolved = real(existing);
   }
-  const realPath = join(real(existing) ?? existing, rest);
   const realDir = real(dir);
-  return realDir !== undefined && inside(realPath, realDir);
+  return realDir !== undefined && isWithin(join(resolved ?? existing, rest), realDir);
 }
 
 export interface PrepareResult {
@@ -149,7 +150,7 @@ export function enforceProtection(settings: Settings, base: Base): string[] {
   );
   const open = tops.filter((top) => top.state === 'writable').map((top) => top.name);
   if (open.length === 0) return lines;
-  const report = lockShared(scope);
+  const report = lockShared(scope, tops);
   audit(settings.root, {
     action: 'protection-changed',
     outcome: report.failed.length > 0 ? 'failed' : 'ok',

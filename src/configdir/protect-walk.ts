@@ -40,7 +40,7 @@ const OPEN_FLAGS = O_PATH | constants.O_NOFOLLOW;
 
 const fdPath = (fd: number) => `/proc/self/fd/${fd}`;
 
-export function newMode(mode: number, how: Protection): number {
+function newMode(mode: number, how: Protection): number {
   return how === 'lock' ? mode & ~0o222 : mode | 0o200;
 }
 

@@ -20,7 +20,7 @@ import { SHARED_ENTRIES } from './shared.js';
  */
 export const PROTECTED = SHARED_ENTRIES.filter((entry) => entry.protect).map((entry) => entry.name);
 
-export function unlockMarker(root: string): string {
+function unlockMarker(root: string): string {
   return join(root, 'shared-unlocked');
 }
 
@@ -126,18 +126,23 @@ export function refusalLine(refusal: Refusal): string {
   return `${refusal.name} ${refusal.reason}`;
 }
 
-export function setProtection(scope: ProtectionScope, how: Protection): ProtectionReport {
+/** `tops`: what inspectTops(scope) found, when the caller has just looked. */
+function setProtection(
+  scope: ProtectionScope,
+  how: Protection,
+  tops: readonly TopState[] = inspectTops(scope),
+): ProtectionReport {
   const uid = process.geteuid?.() ?? -1;
   const report: ProtectionReport = { changed: 0, failed: [], refused: [] };
-  for (const top of inspectTops(scope)) {
+  for (const top of tops) {
     if (top.state === 'refused') report.refused.push({ name: top.name, reason: top.reason, fix: top.fix });
     else if (top.state !== 'missing') protectTree(top.path, how, uid, report);
   }
   return report;
 }
 
-export function lockShared(scope: ProtectionScope): ProtectionReport {
-  const report = setProtection(scope, 'lock');
+export function lockShared(scope: ProtectionScope, tops?: readonly TopState[]): ProtectionReport {
+  const report = setProtection(scope, 'lock', tops);
   rmSync(unlockMarker(scope.root), { force: true });
   return report;
 }

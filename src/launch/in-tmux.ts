@@ -86,7 +86,7 @@ export async function startInTmux(
   }
   const label = sessionLabel(record.id, record.name);
   if (start.attach) return attachClient(services, tmux, record.id);
-  const handle = record.name ?? record.id.slice(0, 8);
+  const handle = record.name ?? shortId(record.id);
   const dialog =
     start.wait && identity
       ? await waitUntilReady(services, paths.dir, identity, label, () => capturePane(tmux, record.id))

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { audit } from '../audit/audit.js';
 import type { Services } from '../config/services.js';
+import type { Answers } from '../configdir/answers.js';
+import { harvestAnswers } from '../configdir/answers-store.js';
 import { mergeSettings, sessionClaudeSettings } from '../configdir/claude-settings.js';
 import { EXIT, errorCode, UserError } from '../core/errors.js';
 import { clearActivity } from '../live/activity.js';
@@ -51,6 +53,36 @@ export function tmuxRecordFor(tmux: TmuxStart | undefined): { socket: string } |
 }
 
 export type LaunchMode = 'terminal' | 'tmux' | 'detach';
+
+export interface PreflightOptions {
+  /** Claude's arguments and where it runs: a bad `--settings` among them is refused here. */
+  args: readonly string[];
+  cwd: string;
+  force?: boolean;
+  /** `--memory-max`; undefined or null: the configured cap. */
+  memoryMax?: string | null;
+  mode?: LaunchMode;
+  noWait?: boolean;
+  json?: boolean;
+  /** Sessions whose answers to keep besides the live index's (the one being resumed). */
+  answersOf?: readonly string[];
+}
+
+/**
+ * What `new` and `resume` check and gather before they write anything, in one order: the answers kept
+ * (before the guard rails forget the sessions that have ended, see configdir/answers-store.ts), the
+ * guard rails, the user's `--settings`, the memory cap and where Claude runs.
+ */
+export function preflight(
+  services: Services,
+  options: PreflightOptions,
+): { answers: Answers; cap: string[]; tmux: TmuxStart | undefined } {
+  const answers = harvestAnswers(services.settings().root, options.answersOf);
+  checkGuardRails(services, options.force);
+  userSettings(options.args, options.cwd);
+  const cap = memoryCapFor(services, options.memoryMax);
+  return { answers, cap, tmux: tmuxStartFor(services, options) };
+}
 
 /** Where this launch runs Claude; for tmux, checked before anything is written (tmux may be missing). */
 export function tmuxStartFor(

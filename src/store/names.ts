@@ -26,6 +26,17 @@ export function lookupName(root: string, name: string): string | undefined {
 }
 
 export function assertNameFree(root: string, name: string): void {
+  assertNameEntryOurs(root, name);
+  const holder = lookupName(root, name);
+  if (holder) {
+    throw new UserError(
+      `a session named "${name}" exists (${shortId(holder)}): resume it with \`claude-session resume ${name}\` or choose another name`,
+    );
+  }
+}
+
+/** `names/<name>` is absent or a link (ours): anything else there is not ours to replace. */
+export function assertNameEntryOurs(root: string, name: string): void {
   const entry = join(namesDir(root), name);
   let isLink = true;
   try {
@@ -34,12 +45,6 @@ export function assertNameFree(root: string, name: string): void {
   if (!isLink) {
     throw new UserError(
       `${entry} is not a name link of ours (something else is there): remove it by hand or choose another name`,
-    );
-  }
-  const holder = lookupName(root, name);
-  if (holder) {
-    throw new UserError(
-      `a session named "${name}" exists (${shortId(holder)}): resume it with \`claude-session resume ${name}\` or choose another name`,
     );
   }
 }

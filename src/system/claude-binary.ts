@@ -74,7 +74,7 @@ type VersionCache = Record<string, CacheEntry>;
  * The cache as far as it can be trusted: a file that is not one (a link, a FIFO, too large), not JSON,
  * or entries of the wrong shape (a `null`) count as nothing cached, and are rewritten by the next answer.
  */
-export function readVersionCache(cacheFile: string): VersionCache {
+function readVersionCache(cacheFile: string): VersionCache {
   let json: unknown;
   try {
     json = JSON.parse(readFileIfExists(cacheFile) ?? '{}');

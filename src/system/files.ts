@@ -47,10 +47,10 @@ export interface ReadOptions {
 }
 
 /** What a file we read may be at most, unless a caller says otherwise: ours are a few kB. */
-export const DEFAULT_MAX_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BYTES = 1024 * 1024;
 
 /** Conditions of a path that make it unreadable for us, as errno-like codes with a phrase each. */
-export const FILE_PROBLEMS: Record<string, string> = {
+const FILE_PROBLEMS: Record<string, string> = {
   ELOOP: 'is a symbolic link',
   ENOTREG: 'is not a regular file',
   EFBIG: 'is too large',

@@ -1,18 +1,8 @@
-import {
-  accessSync,
-  constants,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { errorCode, UserError } from '../core/errors.js';
 import { findExecutable } from './claude-binary.js';
+import { replaceWithLink } from './files.js';
 import { childProcess } from './lazy.js';
 
 /**
@@ -33,7 +23,7 @@ const MAX_SOCKET_PATH = 100;
  * Where a long root's socket dir was moved when the usual `/tmp/claude-sessions-<uid>` was not ours (say,
  * another user made it first): a link in the root naming the private dir chosen instead.
  */
-export const socketDirLink = (root: string) => join(root, 'tmux', 'socket-dir');
+const socketDirLink = (root: string) => join(root, 'tmux', 'socket-dir');
 
 function socketName(root: string): string {
   let hash = 0x811c9dc5;
@@ -116,30 +106,19 @@ export function openTmux(root: string, env: NodeJS.ProcessEnv): Tmux {
 export function prepareSocketDir(tmux: Tmux, root: string): void {
   const uid = process.getuid?.() ?? 0;
   const dir = dirname(tmux.socket);
-  if (dir === join(root, 'tmux')) {
-    try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-    } catch {}
-    if (!isPrivateDir(dir, uid)) {
-      throw new UserError(`${dir} is not a private directory of yours: remove it and start again`);
-    }
-    assertSocketUsable(tmux.socket);
-    return;
-  }
+  const inRoot = dir === join(root, 'tmux');
   try {
-    mkdirSync(dir, { mode: 0o700 });
+    mkdirSync(dir, { recursive: inRoot, mode: 0o700 });
   } catch {}
   if (isPrivateDir(dir, uid)) {
     assertSocketUsable(tmux.socket);
     return;
   }
+  if (inRoot) throw new UserError(`${dir} is not a private directory of yours: remove it and start again`);
   const moved = privateSocketDir(tmux.env, uid);
   const link = socketDirLink(root);
   mkdirSync(dirname(link), { recursive: true, mode: 0o700 });
-  const aside = `${link}.${process.pid}`;
-  rmSync(aside, { force: true });
-  symlinkSync(moved, aside);
-  renameSync(aside, link);
+  replaceWithLink(link, moved);
   tmux.socket = join(moved, socketName(root));
 }
 

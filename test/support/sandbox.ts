@@ -185,14 +185,7 @@ export class Sandbox {
         process.kill(pid, 'SIGKILL');
       } catch {}
     }
-    const alive = (pid: number) => {
-      try {
-        return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-      } catch {
-        return false;
-      }
-    };
-    await waitFor(() => !pids.some(alive), 5_000);
+    await waitFor(() => !pids.some(isAlive), 5_000);
   }
 
   cleanup(): void {
@@ -283,6 +276,15 @@ export function snapshot(dir: string): string {
  * Polls a probe (plain or async) every 50 ms until it gives something other than undefined, null or
  * false, and returns that; throws after `timeoutMs`. The one way tests wait: for a positive signal.
  */
+/** Whether `pid` runs (a zombie has ended: it only waits for its parent to reap it). */
+export function isAlive(pid: number): boolean {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+}
+
 export async function waitFor<T>(
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   timeoutMs = 20_000,

@@ -14,7 +14,19 @@ export type UpdateMode = (typeof UPDATE_MODES)[number];
 export const SESSION_MODES = ['terminal', 'tmux'] as const;
 export type SessionMode = (typeof SESSION_MODES)[number];
 
+const BRANCH_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,100}$/;
+
+const WorktreeSchema = v.union([
+  v.boolean(),
+  v.strictObject({
+    enabled: v.optional(v.boolean()),
+    branchPrefix: v.optional(v.pipe(v.string(), v.regex(BRANCH_PREFIX))),
+    setup: v.optional(v.pipe(v.string(), v.minLength(1))),
+  }),
+]);
+
 const ConfigSchema = v.strictObject({
+  worktree: v.optional(WorktreeSchema),
   root: v.optional(v.pipe(v.string(), v.minLength(1))),
   protectShared: v.optional(v.picklist(PROTECT_POLICIES)),
   mode: v.optional(v.picklist(SESSION_MODES)),
@@ -66,6 +78,8 @@ export interface Settings {
   update: UpdateSettings;
   cleanup: { olderThanMs: number; emptyGraceMs: number };
   /** Guard rails; undefined means derived from the host's memory when a session starts. */
+  /** Sessions in a git repository get a worktree of their own (`new --worktree`). */
+  worktree: WorktreeSettings;
   limits: {
     maxSessions?: number;
     minAvailableBytes?: number;
@@ -74,6 +88,17 @@ export interface Settings {
     memoryMaxUnavailable: 'refuse' | 'warn';
   };
 }
+
+export interface WorktreeSettings {
+  /** `"worktree": true`: every session started in a git repository gets one. */
+  enabled: boolean;
+  /** The new branch is this prefix and the session's name or short id. */
+  branchPrefix: string;
+  /** A shell command line of the user's (e.g. `npm ci`) run in each new worktree before Claude starts. */
+  setup?: string;
+}
+
+export const DEFAULT_BRANCH_PREFIX = 'claude-session/';
 
 export const DEFAULT_PACKAGE = '@anthropic-ai/claude-code';
 
@@ -116,7 +141,7 @@ export function parseConfig(text: string, path: string): ConfigFile {
     const issue = result.issues[0];
     const where = issue ? v.getDotPath(issue) : null;
     throw new UserError(
-      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), mode (${SESSION_MODES.join(' | ')}), notify {command, tmuxMessage}, update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}, cleanup {olderThanDays, emptyGraceHours}, limits {maxSessions, minAvailableMB, memoryMax, memoryMaxUnavailable (refuse | warn)}`,
+      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), mode (${SESSION_MODES.join(' | ')}), notify {command, tmuxMessage}, update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}, cleanup {olderThanDays, emptyGraceHours}, limits {maxSessions, minAvailableMB, memoryMax, memoryMaxUnavailable (refuse | warn)}, worktree (true | false | {enabled, branchPrefix, setup})`,
     );
   }
   return result.output;
@@ -167,6 +192,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir(
       olderThanMs: (config.cleanup?.olderThanDays ?? 30) * 86_400_000,
       emptyGraceMs: (config.cleanup?.emptyGraceHours ?? 1) * 3_600_000,
     },
+    worktree: worktreeSettings(config.worktree),
     limits: {
       maxSessions: config.limits?.maxSessions,
       minAvailableBytes:
@@ -174,5 +200,16 @@ export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir(
       memoryMax: config.limits?.memoryMax,
       memoryMaxUnavailable: config.limits?.memoryMaxUnavailable ?? 'refuse',
     },
+  };
+}
+
+function worktreeSettings(value: ConfigFile['worktree']): WorktreeSettings {
+  if (value === undefined || typeof value === 'boolean') {
+    return { enabled: value === true, branchPrefix: DEFAULT_BRANCH_PREFIX };
+  }
+  return {
+    enabled: value.enabled === true,
+    branchPrefix: value.branchPrefix ?? DEFAULT_BRANCH_PREFIX,
+    ...(value.setup === undefined ? {} : { setup: value.setup }),
   };
 }

@@ -10,6 +10,7 @@ import { printable } from '../core/format.js';
  *   <root>/sessions/<id>/claude-settings.json    settings for this session only (passed with --settings)
  *   <root>/sessions/<id>/answers-given.json      the answers its .claude.json was given (see answers.ts)
  *   <root>/answers.json                          answers given in sessions, for later sessions
+ *   <root>/worktrees/<id>/<repository name>/     a session's git worktree (`new --worktree`)
  */
 export function sessionsDir(root: string): string {
   return join(root, 'sessions');
@@ -36,6 +37,11 @@ export function sessionPaths(root: string, id: string): SessionPaths {
     tmpDir: join(dir, 'tmp'),
     claudeSettings: join(dir, 'claude-settings.json'),
   };
+}
+
+/** Sessions' git worktrees: outside the session dirs, so that removing a session dir never touches one. */
+export function worktreesDir(root: string): string {
+  return join(root, 'worktrees');
 }
 
 export function locksDir(root: string): string {

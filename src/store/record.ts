@@ -50,6 +50,18 @@ export const SessionRecordSchema = v.object({
   pinned: v.optional(v.boolean()),
   /** Set while the session's last launch runs in our tmux server (the tmux session is named by id). */
   tmux: v.optional(v.object({ socket: AbsolutePath })),
+  /** The session's own git worktree (`new --worktree`); see worktree/model.ts. */
+  worktree: v.optional(
+    v.object({
+      repo: AbsolutePath,
+      gitDir: AbsolutePath,
+      path: AbsolutePath,
+      branch: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+      base: v.pipe(v.string(), v.minLength(1), v.maxLength(400)),
+      baseCommit: v.pipe(v.string(), v.regex(/^[0-9a-f]{40,64}$/)),
+      createdBranch: v.boolean(),
+    }),
+  ),
   /** When a command first noticed that the recorded process had ended (for the audit log, once). */
   endedObservedAt: v.optional(Iso),
 });

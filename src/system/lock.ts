@@ -18,7 +18,8 @@ export interface Lock {
 let myIdentity: ProcessIdentity | undefined;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleep(ms: number): void {
+/** Blocks this thread for `ms` (the synchronous commands wait between tries). */
+export function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 

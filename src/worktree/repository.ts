@@ -1,0 +1,94 @@
+import { accessSync, constants } from 'node:fs';
+import { posix } from 'node:path';
+import { EXIT, UserError } from '../core/errors.js';
+import { git, gitMessage } from '../system/git.js';
+import { parseWorktreeList, type WorktreeListEntry } from './model.js';
+
+/** The repository a session's worktree is made from, as found from the directory `new` runs in. */
+export interface Repository {
+  /** The top of the worktree the user is in (their checkout). */
+  top: string;
+  /** The repository's main worktree (where `merge` goes). */
+  main: string;
+  /** The common git dir, absolute. */
+  gitDir: string;
+  /** The branch checked out where the user is, or null when HEAD is detached. */
+  branch: string | null;
+  /** HEAD's commit. */
+  head: string;
+  /** Where the user is, relative to `top` ('' at the top). */
+  prefix: string;
+  worktrees: WorktreeListEntry[];
+}
+
+/**
+ * Finds the repository around `cwd`, refusing in one line what cannot have a worktree: no repository,
+ * a bare one, no commit yet, a submodule, a repository git cannot write in.
+ */
+export function findRepository(cwd: string, env: NodeJS.ProcessEnv = process.env): Repository {
+  const read = (args: string[]) => git(cwd, args, { env, readOnly: true });
+  const where = read([
+    'rev-parse',
+    '--path-format=absolute',
+    '--is-bare-repository',
+    '--git-common-dir',
+    '--show-superproject-working-tree',
+  ]);
+  if (!where.ok) {
+    if (/not a git repository/i.test(where.stderr)) {
+      throw new UserError(
+        `--worktree: ${cwd} is not inside a git repository: cd into one (or \`git init\` and commit once)`,
+        EXIT.USAGE,
+      );
+    }
+    throw new UserError(`--worktree: git cannot read the repository at ${cwd}: ${gitMessage(where)}`);
+  }
+  const [bare, gitDir, superproject] = where.stdout.split('\n');
+  if (bare === 'true') {
+    throw new UserError(
+      `--worktree: ${cwd} is a bare repository: start the session in one of its worktrees, or clone it`,
+      EXIT.USAGE,
+    );
+  }
+  const top = read(['rev-parse', '--path-format=absolute', '--show-toplevel', '--show-prefix']);
+  if (!top.ok) {
+    throw new UserError(
+      `--worktree: ${cwd} is inside a git directory, not a checkout: cd into the checkout`,
+      EXIT.USAGE,
+    );
+  }
+  const [topDir, prefix] = top.stdout.split('\n');
+  if (superproject) {
+    throw new UserError(
+      `--worktree: ${topDir} is a submodule of ${superproject}: start the session in ${superproject}, or clone the submodule on its own`,
+      EXIT.USAGE,
+    );
+  }
+  const head = read(['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
+  if (!head.ok) {
+    throw new UserError(
+      `--worktree: the repository at ${topDir} has no commit yet: commit once, then start the session`,
+      EXIT.USAGE,
+    );
+  }
+  const branch = read(['symbolic-ref', '-q', '--short', 'HEAD']);
+  const list = read(['worktree', 'list', '--porcelain', '-z']);
+  const worktrees = list.ok ? parseWorktreeList(list.stdout) : [];
+  const commonDir = posix.normalize(gitDir as string);
+  try {
+    accessSync(commonDir, constants.W_OK);
+  } catch {
+    throw new UserError(
+      `--worktree: cannot write in ${commonDir} (a read-only file system, or not yours): a worktree is registered there; start the session without --worktree`,
+    );
+  }
+  return {
+    top: topDir as string,
+    main: worktrees[0]?.path ?? posix.dirname(commonDir),
+    gitDir: commonDir,
+    branch: branch.ok ? branch.stdout.trim() : null,
+    head: head.stdout.trim(),
+    prefix: (prefix ?? '').replace(/\/$/, ''),
+    worktrees,
+  };
+}

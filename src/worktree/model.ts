@@ -106,7 +106,13 @@ export function summarize(record: WorktreeRecord, state: WorktreeState): Worktre
 /** The work removing a worktree (and its branch) would lose: empty when it may go. */
 export function workAtRisk(state: WorktreeState): string[] {
   const lost: string[] = [];
-  if (state.problem === 'git-failed' || state.problem === 'repo-missing') {
+  // A dir git does not list as a worktree (the repository was cloned again, say) is not looked into:
+  // its files may be the only copy of something, so it counts as work.
+  if (
+    state.problem === 'git-failed' ||
+    state.problem === 'repo-missing' ||
+    state.problem === 'not-a-worktree'
+  ) {
     lost.push(`its state cannot be read (${state.detail ?? state.problem})`);
     return lost;
   }

@@ -214,7 +214,13 @@ function holdsWork(session: CleanupCandidate): boolean {
 }
 
 function worktreeWork(worktree: CandidateWorktree | null): string {
-  return `its worktree ${worktree?.path} holds work that would be lost: ${worktree?.atRisk.join('; ')}`;
+  // What happened to it, when git's view is odd but readable (a branch deleted under it, say): the
+  // unreadable ones say so in what is at risk.
+  const state = worktree?.found?.state;
+  const odd =
+    state?.problem === 'branch-missing' || state?.problem === 'missing' || state?.problem === 'moved';
+  const detail = odd && state?.detail ? ` (${state.detail})` : '';
+  return `its worktree ${worktree?.path}${detail} holds work that would be lost: ${worktree?.atRisk.join('; ')}`;
 }
 
 function idle(session: CleanupCandidate, rules: CleanupRules): number {

@@ -1,4 +1,4 @@
-import type { WorktreeRecord } from '../worktree/model.js';
+import { backupRef, type WorktreeRecord } from '../worktree/model.js';
 import { describeRemoval, removeInspected, type WorktreeRemoval } from '../worktree/remove.js';
 import type { CandidateWorktree } from './plan.js';
 
@@ -128,4 +128,21 @@ export function wayOut(worktree: CandidateWorktree): string {
   if (state.locked !== null)
     steps.push(`once nothing uses it, unlock it (\`git -C ${record.repo} worktree unlock ${state.path}\`)`);
   return steps.join(', ');
+}
+
+/** What `rm --force` would still keep of a worktree's work: where it goes, for a refusal's message. */
+export function forceKeeps(worktree: CandidateWorktree, id: string): string {
+  if (!worktree.found) return 'its worktree dir stays where it is';
+  const { record, state } = worktree.found;
+  if (
+    state.problem === 'repo-missing' ||
+    state.problem === 'git-failed' ||
+    state.problem === 'not-a-worktree'
+  )
+    return `its worktree ${state.path} stays where it is`;
+  const kept: string[] = [];
+  if (state.changed + state.untracked > 0) kept.push(`its files saved in ${backupRef(id)} first`);
+  if (state.unpushedCount > 0) kept.push(`its branch ${record.branch} kept with its commits`);
+  if (state.stashes.length > 0) kept.push('its stashes left in `git stash list`');
+  return kept.length > 0 ? kept.join(', ') : 'nothing of it kept';
 }

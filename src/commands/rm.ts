@@ -2,6 +2,7 @@ import { removeSessions } from '../cleanup/apply.js';
 import { collectOne, liveEntry } from '../cleanup/collect.js';
 import { type CleanupCandidate, decideAsked, type KeepRule, type Removal } from '../cleanup/plan.js';
 import {
+  forceKeeps,
   predictRemoval,
   type WorktreeJson,
   type WorktreeOutcome,
@@ -18,7 +19,6 @@ import { findSession } from '../store/find.js';
 import { sessionLabel, shortId, worktreesDir } from '../store/layout.js';
 import { readSession } from '../store/records.js';
 import { runningProcess, tmuxPanes } from '../store/running.js';
-import { backupRef } from '../worktree/model.js';
 
 export interface RmOptions {
   queries: string[];
@@ -239,10 +239,8 @@ function refusal(
       if (force)
         return `session ${label}: ${reason}: --force discards a worktree's work only for a session named alone (${alone})`;
       const worktree = candidate.worktree;
-      const anyway = worktree?.found
-        ? `its files are saved in ${backupRef(candidate.id)} and its commits stay on its branch ${worktree.found.record.branch}`
-        : 'its worktree dir stays where it is';
-      return `session ${label}: ${reason}: to keep it, ${worktree ? wayOut(worktree) : 'save it'}; or ${alone} removes the session anyway (${anyway})`;
+      if (!worktree) return `session ${label}: ${reason}`;
+      return `session ${label}: ${reason}: to keep it, ${wayOut(worktree)}; or ${alone} removes it anyway (${forceKeeps(worktree, candidate.id)})`;
     }
     default:
       return `session ${label}: ${reason}`;

@@ -269,7 +269,7 @@ export function describeRemoval(
   }
   if (removal.backup) {
     lines.push(
-      `saved its uncommitted and untracked files as commit ${removal.backup.commit.slice(0, 12)} in ${removal.backup.ref} (\`git -C ${record.repo} checkout ${removal.backup.commit.slice(0, 12)} -- .\` brings them back)`,
+      `saved its uncommitted and untracked files as commit ${removal.backup.commit.slice(0, 12)} in ${removal.backup.ref} (\`git -C ${record.repo} branch ${record.branch}-saved ${removal.backup.commit.slice(0, 12)}\` puts them on a branch)`,
     );
   }
   if (removal.worktree === 'removed')
@@ -287,11 +287,15 @@ export function describeRemoval(
     lines.push(
       `${would('deleted', 'would delete')} its branch ${record.branch} (nothing on it was only there)`,
     );
-  if (removal.branch === 'kept')
+  if (removal.branch === 'kept' || removal.branch === 'not-ours')
     lines.push(
       `${would('kept', 'would keep')} its branch ${record.branch}: ${removal.keptReason ?? 'it holds work'}`,
     );
   if (removal.stashes > 0)
-    lines.push(`its ${removal.stashes} stash${removal.stashes === 1 ? '' : 'es'} stay in \`git stash list\``);
+    lines.push(
+      removal.stashes === 1
+        ? 'its stash stays in `git stash list`'
+        : `its ${removal.stashes} stashes stay in \`git stash list\``,
+    );
   return lines;
 }

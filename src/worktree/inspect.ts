@@ -50,13 +50,15 @@ export async function inspectWorktree(
     read(record.gitDir, ['worktree', 'list', '--porcelain', '-z']),
     read(record.gitDir, ['rev-parse', '--verify', '-q', `refs/heads/${record.branch}`]),
     read(record.gitDir, ['rev-parse', '--verify', '-q', '--end-of-options', `${record.base}^{commit}`]),
-    read(record.gitDir, ['stash', 'list', '--format=%gd%x09%gs']),
+    // `git stash list` needs a work tree; the stash's reflog is the same list, read from the git dir.
+    read(record.gitDir, ['log', '--walk-reflogs', '--format=%gd%x09%gs', 'refs/stash', '--']),
   ]);
   if (!list.ok) return failed(state, list);
   const entries = parseWorktreeList(list.stdout);
   const entry = findEntry(entries, record);
   state.branchCommit = branchRef.ok ? branchRef.stdout.trim() : null;
-  state.stashes = stashList.ok ? stashesOn(stashList.stdout, record.branch) : [];
+  if (stashList.ok) state.stashes = stashesOn(stashList.stdout, record.branch);
+  else if (!/bad revision 'refs\/stash'/.test(stashList.stderr)) return failed(state, stashList);
   if (entry) {
     state.path = entry.path;
     state.locked = entry.locked;
@@ -102,7 +104,8 @@ export async function inspectWorktree(
           '--format=%H%x09%s',
           ...tips,
           '--not',
-          `--exclude=refs/heads/${record.branch}`,
+          // --exclude before --branches takes the name without refs/heads/ (a full ref never matches).
+          `--exclude=${record.branch}`,
           '--branches',
           '--remotes',
           '--',

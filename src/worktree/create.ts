@@ -1,4 +1,4 @@
-import { mkdirSync, rmdirSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { EXIT, UserError } from '../core/errors.js';
 import { type GitResult, git, gitMessage } from '../system/git.js';
@@ -35,7 +35,7 @@ export function planWorktree(request: WorktreeRequest): WorktreePlan {
   const valid = read(['check-ref-format', '--branch', branch]);
   if (!valid.ok)
     throw new UserError(`--worktree: git refuses the branch name ${JSON.stringify(branch)}`, EXIT.USAGE);
-  const path = worktreePath(request.worktreesDir, request.id, repo.top);
+  const path = worktreePath(realDir(request.worktreesDir), request.id, repo.top);
   const existing = read(['rev-parse', '--verify', '-q', `refs/heads/${branch}`]);
   const cwdIn = (dir: string) => (repo.prefix ? posix.join(dir, repo.prefix) : dir);
   if (existing.ok) {
@@ -152,6 +152,21 @@ export function discardNewWorktree(plan: WorktreePlan, env?: NodeJS.ProcessEnv):
     git(record.repo, ['update-ref', '-d', `refs/heads/${record.branch}`, plan.startAt], { env });
   }
   removeEmptyParent(record.path);
+}
+
+/**
+ * `dir` with the part of it that exists resolved: git records a worktree by its real path, so a root
+ * reached through a symbolic link would otherwise make every worktree look moved.
+ */
+export function realDir(dir: string): string {
+  const rest: string[] = [];
+  for (let at = dir; ; at = posix.dirname(at)) {
+    try {
+      return posix.join(realpathSync(at), ...rest.reverse());
+    } catch {}
+    if (posix.dirname(at) === at) return dir;
+    rest.push(posix.basename(at));
+  }
 }
 
 function removeEmptyParent(path: string): void {

@@ -1,6 +1,7 @@
 import { rmdirSync, rmSync } from 'node:fs';
 import { posix } from 'node:path';
 import { git, gitMessage } from '../system/git.js';
+import { realDir } from './create.js';
 import { inspectWorktree } from './inspect.js';
 import {
   backupRef,
@@ -76,7 +77,7 @@ export function removeInspected(
     outcome.branch = record.createdBranch && state.branchCommit ? 'kept' : outcome.branch;
     return outcome;
   }
-  const ours = isInside(state.path, options.worktreesDir);
+  const ours = isInside(state.path, realDir(options.worktreesDir));
   const registered =
     state.problem === null || state.problem === 'branch-missing' || state.problem === 'missing';
   if (state.problem === 'repo-missing' || state.problem === 'git-failed') {

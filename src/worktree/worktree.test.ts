@@ -506,6 +506,20 @@ describe('createWorktree, then inspectWorktree', () => {
     expect(state.problem).toBe('not-a-worktree');
   });
 
+  it('a root reached through a symbolic link: not mistaken for a moved worktree', async () => {
+    const repo = makeRepo();
+    const real = fresh('real-root');
+    const root = join(TMP, `${serial}`, 'linked-root');
+    symlinkSync(real, root);
+    const session = newWorktree(repo, { root });
+    const state = await inspectWorktree(session.record, ENV);
+    expect(state.problem).toBeNull();
+    expect(state.path).toBe(session.record.path);
+    const removal = await remove(session);
+    expect(removal).toMatchObject({ refused: null, worktree: 'removed', branch: 'deleted' });
+    expect(existsSync(join(real, 'worktrees', session.id))).toBe(false);
+  });
+
   it('ten at once in one repository, from ten processes: ten worktrees', async () => {
     const repo = makeRepo();
     const root = fresh('root');

@@ -626,6 +626,16 @@ describe('removeWorktree', () => {
     expect(branchExists(repo, 'feature')).toBe(true);
   });
 
+  it('a branch that existed before, with commits of its own: not refused, the branch stays', async () => {
+    const repo = makeRepo();
+    g(repo, 'branch', 'feature');
+    const session = newWorktree(repo, { branch: 'feature' });
+    const sha = commit(session.record.path, 'c.txt', 'c\n');
+    const removal = await remove(session);
+    expect(removal).toMatchObject({ refused: null, atRisk: [], worktree: 'removed', branch: 'not-ours' });
+    expect(g(repo, 'rev-parse', 'feature')).toBe(sha);
+  });
+
   it('removed by hand: pruned, its branch deleted', async () => {
     const repo = makeRepo();
     const session = newWorktree(repo);

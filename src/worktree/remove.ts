@@ -79,7 +79,10 @@ export function removeInspected(
   }
   const ours = isInside(state.path, realDir(options.worktreesDir));
   const registered =
-    state.problem === null || state.problem === 'branch-missing' || state.problem === 'missing';
+    state.problem === null ||
+    state.problem === 'branch-missing' ||
+    state.problem === 'missing' ||
+    state.problem === 'moved';
   if (state.problem === 'repo-missing' || state.problem === 'git-failed') {
     outcome.worktree = 'left';
     outcome.leftReason = state.detail;

@@ -718,6 +718,17 @@ describe('removeWorktree', () => {
     expect(branchExists(repo, session.record.branch)).toBe(true);
   });
 
+  it('a worktree moved inside the worktrees folder is removed from where it is', async () => {
+    const repo = makeRepo();
+    const session = newWorktree(repo);
+    const to = join(session.worktreesDir, 'elsewhere');
+    g(repo, 'worktree', 'move', session.record.path, to);
+    const removal = await remove(session);
+    expect(removal).toMatchObject({ refused: null, worktree: 'removed', branch: 'deleted' });
+    expect(existsSync(to)).toBe(false);
+    expect(branchExists(repo, session.record.branch)).toBe(false);
+  });
+
   it('the repository gone: everything is left, nothing thrown', async () => {
     const repo = makeRepo();
     const session = newWorktree(repo);

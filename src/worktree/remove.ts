@@ -224,6 +224,8 @@ export function describeRemoval(record: WorktreeRecord, removal: WorktreeRemoval
   if (removal.branch === 'kept')
     lines.push(`kept its branch ${record.branch}: ${removal.keptReason ?? 'it holds work'}`);
   if (removal.stashes > 0)
-    lines.push(`its ${removal.stashes} stash${removal.stashes === 1 ? '' : 'es'} stay in \`git stash list\``);
+    lines.push(
+      `${removal.stashes === 1 ? 'its stash stays' : `its ${removal.stashes} stashes stay`} in \`git stash list\``,
+    );
   return lines;
 }

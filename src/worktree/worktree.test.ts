@@ -21,7 +21,7 @@ import { createWorktree, discardNewWorktree, planWorktree, type WorktreePlan } f
 import { copyIncluded } from './include.js';
 import { inspectWorktree } from './inspect.js';
 import { backupRef, parseWorktreeList, type WorktreeRecord, workAtRisk } from './model.js';
-import { removeInspected, removeWorktree } from './remove.js';
+import { describeRemoval, removeInspected, removeWorktree, type WorktreeRemoval } from './remove.js';
 import { findRepository, type Repository } from './repository.js';
 
 // Real git in temporary repositories: the worktree core as `new --worktree`, list, rm and cleanup use it.
@@ -249,6 +249,18 @@ describe('findRepository', () => {
     chmodSync(join(repo, '.git'), 0o755);
     const again = await workers.run({ action: 'find', cwd: repo }, { env: ENV, asUser: user });
     expect(again.output.error).toBeUndefined();
+  });
+});
+
+describe.skipIf(process.getuid?.() !== 0)('findRepository as another user than its owner', () => {
+  it("refuses a repository git will not read for its owner's sake (safe.directory), saying how", async () => {
+    const repo = makeRepo();
+    const user = ordinaryUser() as NonNullable<ReturnType<typeof ordinaryUser>>;
+    const { code, output } = await workers.run({ action: 'find', cwd: repo }, { env: ENV, asUser: user });
+    expect(code).toBe(1);
+    expect(output.error).toBe(
+      `--worktree: git will not work in ${repo}: it belongs to another user (git's safe.directory): start the session as its owner, or trust it with \`git config --global --add safe.directory ${repo}\``,
+    );
   });
 });
 
@@ -839,5 +851,71 @@ describe('copyIncluded', () => {
     const session = newWorktree(repo);
     writeFileSync(join(repo, '.env'), 'x\n');
     expect(copyIncluded(repo, session.record.path, ENV)).toEqual({ copied: [], skipped: [] });
+  });
+});
+
+describe('describeRemoval', () => {
+  const record: WorktreeRecord = {
+    repo: '/home/u/project',
+    gitDir: '/home/u/project/.git',
+    path: '/r/worktrees/id1/project',
+    branch: 'claude-session/x',
+    base: 'main',
+    baseCommit: 'c'.repeat(40),
+    createdBranch: true,
+  };
+  const removal = (more: Partial<WorktreeRemoval>): WorktreeRemoval => ({
+    refused: null,
+    atRisk: [],
+    worktree: 'removed',
+    leftReason: null,
+    branch: 'deleted',
+    keptReason: null,
+    backup: null,
+    stashes: 0,
+    ...more,
+  });
+  it.each<[string, Partial<WorktreeRemoval>, string[]]>([
+    [
+      'all gone',
+      {},
+      [
+        'removed its worktree /r/worktrees/id1/project',
+        'deleted its branch claude-session/x (nothing on it was only there)',
+      ],
+    ],
+    [
+      'forced, with files and commits',
+      {
+        backup: { ref: 'refs/claude-session/backup/id1', commit: 'd'.repeat(40) },
+        branch: 'kept',
+        keptReason: 'it has 2 commits on no other branch',
+        stashes: 2,
+      },
+      [
+        'removed its worktree /r/worktrees/id1/project',
+        'saved its uncommitted and untracked files as commit dddddddddddd in refs/claude-session/backup/id1 (`git -C /home/u/project checkout dddddddddddd -- .` brings them back)',
+        'kept its branch claude-session/x: it has 2 commits on no other branch',
+        'its 2 stashes stay in `git stash list`',
+      ],
+    ],
+    [
+      'left where it was moved',
+      {
+        worktree: 'left',
+        leftReason: 'it was moved to /x, outside',
+        branch: 'kept',
+        keptReason: null,
+        stashes: 1,
+      },
+      [
+        'left its worktree: it was moved to /x, outside',
+        'kept its branch claude-session/x: it holds work',
+        'its stash stays in `git stash list`',
+      ],
+    ],
+    ['already gone, a branch not ours', { worktree: 'absent', branch: 'not-ours' }, []],
+  ])('%s', (_, more, lines) => {
+    expect(describeRemoval(record, removal(more))).toEqual(lines);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, realpathSync, rmdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { EXIT, UserError } from '../core/errors.js';
 import { type GitResult, git, gitMessage } from '../system/git.js';
-import { sleep, withLock } from '../system/lock.js';
+import { acquireLock, sleep } from '../system/lock.js';
 import { branchProblem, isLockContention, type WorktreeRecord, worktreePath } from './model.js';
 import type { Repository } from './repository.js';
 
@@ -110,6 +110,13 @@ export function planWorktree(request: WorktreeRequest): WorktreePlan {
 const ATTEMPTS = 30;
 
 /**
+ * How long a start waits for the other starts of ours in its repository: they take turns for as long
+ * as their `git worktree add` takes (about a second each in a repository of 10,000 files on a loaded
+ * 2-core machine, so ten at once outlast the locks' usual 10 s); only a stuck one makes this run out.
+ */
+const REPOSITORY_WAIT_MS = 600_000;
+
+/**
  * Makes the worktree. Starts of ours in one repository take turns (a lock per repository in our
  * locks dir), and a git lock held by anyone else (the user's own git, another tool) is waited out:
  * git's `worktree add` fails at once on a held `.lock`, it does not wait.
@@ -122,14 +129,17 @@ export function createWorktree(plan: WorktreePlan, locksDir: string, env?: NodeJ
   else args.push('--', record.path, record.branch);
   let result: GitResult | undefined;
   try {
-    withLock(locksDir, repositoryLockName(record.gitDir), () => {
+    const lock = acquireLock(locksDir, repositoryLockName(record.gitDir), REPOSITORY_WAIT_MS);
+    try {
       for (let attempt = 1; ; attempt++) {
         result = git(record.repo, args, { env });
-        if (result.ok || !isLockContention(result.stderr) || attempt >= ATTEMPTS) return;
+        if (result.ok || !isLockContention(result.stderr) || attempt >= ATTEMPTS) break;
         // What git half-made before it met the lock is its own to clean: it removes the new worktree dir.
         sleep(Math.min(20 * attempt, 200));
       }
-    });
+    } finally {
+      lock.release();
+    }
   } catch (error) {
     removeEmptyParent(record.path);
     throw error;

@@ -104,8 +104,10 @@ export async function inspectWorktree(
           '--format=%H%x09%s',
           ...tips,
           '--not',
-          // --exclude before --branches takes the name without refs/heads/ (a full ref never matches).
-          `--exclude=${record.branch}`,
+          // The session's own branch does not count as another one when removing the session may
+          // delete it (a branch it made); a branch it found stays, and holds its commits. (--exclude
+          // before --branches takes the name without refs/heads/: a full ref never matches.)
+          ...(record.createdBranch ? [`--exclude=${record.branch}`] : []),
           '--branches',
           '--remotes',
           '--',

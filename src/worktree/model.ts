@@ -55,7 +55,11 @@ export interface WorktreeState {
   examples: string[];
   ahead: number;
   behind: number;
-  /** Commits of the branch (and of the worktree's HEAD) on no other branch or remote-tracking branch. */
+  /**
+   * Commits of the branch (and of the worktree's HEAD) on no other branch or remote-tracking branch:
+   * what removing the session would leave unreachable. A branch the session did not make is never
+   * deleted, so it counts as one of those other branches.
+   */
   unpushed: Commit[];
   unpushedCount: number;
   /** Stash entries made on the branch (`git stash list`: "WIP on BRANCH:" / "On BRANCH:"). */

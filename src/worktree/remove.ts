@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { isUserError } from '../core/errors.js';
 import { type GitResult, git, gitMessage } from '../system/git.js';
 import { sleep, withLock } from '../system/lock.js';
-import { repositoryLockName } from './create.js';
+import { realDir, repositoryLockName } from './create.js';
 import { inspectWorktree } from './inspect.js';
 import {
   backupRef,
@@ -85,7 +85,7 @@ export function removeInspected(
     outcome.branch = record.createdBranch && state.branchCommit ? 'kept' : outcome.branch;
     return outcome;
   }
-  const ours = isInside(state.path, options.worktreesDir);
+  const ours = isInside(state.path, realDir(options.worktreesDir));
   const registered =
     state.problem === null ||
     state.problem === 'branch-missing' ||
@@ -293,9 +293,7 @@ export function describeRemoval(
     );
   if (removal.stashes > 0)
     lines.push(
-      removal.stashes === 1
-        ? 'its stash stays in `git stash list`'
-        : `its ${removal.stashes} stashes stay in \`git stash list\``,
+      `${removal.stashes === 1 ? 'its stash stays' : `its ${removal.stashes} stashes stay`} in \`git stash list\``,
     );
   return lines;
 }

@@ -41,6 +41,12 @@ export function findRepository(cwd: string, env: NodeJS.ProcessEnv = process.env
         EXIT.USAGE,
       );
     }
+    const foreign = /dubious ownership in repository at '(.*)'/.exec(where.stderr);
+    if (foreign) {
+      throw new UserError(
+        `--worktree: git will not work in ${foreign[1]}: it belongs to another user (git's safe.directory): start the session as its owner, or trust it with \`git config --global --add safe.directory ${foreign[1]}\``,
+      );
+    }
     throw new UserError(`--worktree: git cannot read the repository at ${cwd}: ${gitMessage(where)}`);
   }
   const [bare, gitDir, superproject] = where.stdout.split('\n');

@@ -23,6 +23,7 @@ Examples:
   claude-session list                  sessions with their state
   claude-session resume api            continue a session's conversation
   claude-session new -d --name api     start one in tmux, in the background
+  claude-session new -w -n fix         one in its own git worktree (branch claude-session/fix)
   claude-session attach api            see it (detach: C-b d); it survives SSH drops
   claude-session send api "fix the tests" && claude-session wait api --until idle
 
@@ -43,6 +44,22 @@ interface NewFlags {
   terminal?: boolean;
   wait?: boolean;
   json?: boolean;
+  worktree?: boolean | string;
+  base?: string;
+  setup?: boolean;
+}
+
+/** `--worktree [BRANCH]`, `--no-worktree` and `--base REF` as NewOptions.worktree. */
+function worktreeOption(flags: NewFlags): false | { branch: string | null; base: string | null } | undefined {
+  if (flags.worktree === false) {
+    if (flags.base !== undefined)
+      throw new UserError('--base goes with --worktree, not --no-worktree', EXIT.USAGE);
+    return false;
+  }
+  if (flags.worktree === undefined) {
+    return flags.base === undefined ? undefined : { branch: null, base: flags.base };
+  }
+  return { branch: flags.worktree === true ? null : flags.worktree, base: flags.base ?? null };
 }
 
 function launchMode(flags: NewFlags): LaunchMode | undefined {
@@ -85,6 +102,13 @@ export function build(argv: string[], services: Services, run: Run): Command {
     .option('--terminal', 'run it in this terminal, whatever the configured mode')
     .option('--no-wait', 'with --detach: return at once, not when Claude is ready')
     .option('--json', 'with --detach: print the new session as JSON')
+    .option(
+      '-w, --worktree [branch]',
+      'run it in a new git worktree of this repository, on a new branch (or BRANCH)',
+    )
+    .option('--no-worktree', 'no worktree, whatever the config says')
+    .option('--base <ref>', 'with --worktree: start the new branch from REF, not HEAD')
+    .option('--no-setup', "with --worktree: skip the config's set-up command")
     .argument('[args...]', 'arguments for Claude Code, after --')
     .passThroughOptions()
     .action((args: string[], options: NewFlags) =>
@@ -111,6 +135,8 @@ export function build(argv: string[], services: Services, run: Run): Command {
           mode,
           noWait: options.wait === false,
           json: options.json === true,
+          worktree: worktreeOption(options),
+          setup: options.setup !== false,
         });
       }),
     );

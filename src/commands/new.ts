@@ -1,11 +1,13 @@
-import { renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { Services } from '../config/services.js';
 import { resolveBase } from '../configdir/base.js';
 import { loginEnvironment } from '../configdir/login.js';
-import { prepareConfigDir } from '../configdir/prepare.js';
+import { prepareConfigDir, readBaseClaudeJson } from '../configdir/prepare.js';
+import { parseBaseClaudeJson } from '../configdir/seed.js';
 import { UserError } from '../core/errors.js';
 import { launchContext } from '../launch/context.js';
+import { settingsFrom } from '../launch/plan.js';
 import {
   type LaunchMode,
   launch,
@@ -14,11 +16,17 @@ import {
   sessionPlan,
   tmuxRecordFor,
 } from '../launch/start.js';
-import { locksDir, sessionPaths } from '../store/layout.js';
+import { locksDir, sessionPaths, worktreesDir } from '../store/layout.js';
 import { assertNameFree, indexName } from '../store/names.js';
 import { nameProblem, RECORD_SCHEMA, type SessionRecord } from '../store/record.js';
 import { mkdirPrivate, randomId, writeJsonAtomicSync } from '../system/files.js';
+import { runSetupCommand } from '../system/git.js';
 import { withLock } from '../system/lock.js';
+import { createWorktree, discardNewWorktree, planWorktree, type WorktreePlan } from '../worktree/create.js';
+import { copyIncluded } from '../worktree/include.js';
+import { defaultBranch } from '../worktree/model.js';
+import { findRepository, isInsideWorkTree } from '../worktree/repository.js';
+import { isTrusted, withTrustFor } from '../worktree/trust.js';
 
 export interface NewOptions {
   name: string | null;
@@ -32,6 +40,13 @@ export interface NewOptions {
   /** With `detach`: return at once instead of when Claude is ready. */
   noWait?: boolean;
   json?: boolean;
+  /**
+   * `--worktree [BRANCH]` (with `--base REF`): the session runs in a new git worktree of the repository
+   * it starts in; `false`: `--no-worktree`; undefined: as the config says ("worktree": true).
+   */
+  worktree?: false | { branch: string | null; base: string | null };
+  /** `--no-setup`: skip the configured set-up command in the new worktree. */
+  setup?: boolean;
 }
 
 /**
@@ -48,9 +63,18 @@ export async function startNewSession(services: Services, options: NewOptions): 
   const base = resolveBase(services.env, settings.home);
   // Checked before anything is written; checked again under the lock, where it counts.
   if (options.name !== null) assertNameFree(settings.root, options.name);
-  const { answers, cap, tmux } = preflight(services, { ...options, cwd: services.cwd });
-  const context = await launchContext(services, base);
   const id = randomId();
+  const worktree = worktreeFor(services, options, id);
+  const args = worktree ? settingsFrom(options.args, services.cwd) : options.args;
+  const { answers: kept, cap, tmux } = preflight(services, { ...options, args, cwd: services.cwd });
+  const context = await launchContext(services, base);
+  const answers =
+    worktree && isTrusted(parseBaseClaudeJson(readBaseClaudeJson(base)), kept, services.cwd)
+      ? withTrustFor(kept, worktree.record.path)
+      : kept;
+  // The last check before the first write: from here on, a failure removes what was made.
+  if (worktree) makeWorktree(services, worktree, options.setup !== false);
+  const cwd = worktree?.cwd ?? services.cwd;
   const now = services.now().toISOString();
   const user = userInfo();
   const record: SessionRecord = {
@@ -58,7 +82,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
     id,
     name: options.name,
     createdAt: now,
-    cwd: services.cwd,
+    cwd,
     user: user.username,
     uid: user.uid,
     host: hostname(),
@@ -68,12 +92,13 @@ export async function startNewSession(services: Services, options: NewOptions): 
     tmux: tmuxRecordFor(tmux),
     launches: 1,
     lastLaunchAt: now,
+    ...(worktree ? { worktree: worktree.record } : {}),
   };
   const paths = sessionPaths(settings.root, id);
   // Built aside and renamed into place, so no reader ever sees a half-made session.
   const building = sessionPaths(settings.root, `.new-${id}`);
-  mkdirPrivate(building.dir);
   try {
+    mkdirPrivate(building.dir);
     prepareConfigDir(building, base, context.login, answers);
     writeJsonAtomicSync(building.record, record);
     const publish = () => {
@@ -91,6 +116,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
     else withLock(locksDir(settings.root), 'names', publish);
   } catch (error) {
     rmSync(building.dir, { recursive: true, force: true });
+    if (worktree) discardNewWorktree(worktree, services.env);
     throw error;
   }
   for (const notice of context.notices) services.err(`claude-session: ${notice}\n`);
@@ -100,13 +126,62 @@ export async function startNewSession(services: Services, options: NewOptions): 
       paths,
       id,
       name: options.name,
-      cwd: services.cwd,
+      cwd,
       claude: context.claude,
-      args: options.args,
+      args,
       loginEnv: loginEnvironment(context.login),
     },
     tmux,
   );
   plan.argv = [...cap, ...plan.argv];
   return launch(services, plan, record, 'created', tmux);
+}
+
+/** The worktree the session is to run in, decided (nothing written yet), or undefined for none. */
+function worktreeFor(services: Services, options: NewOptions, id: string): WorktreePlan | undefined {
+  const settings = services.settings();
+  const cwd = services.cwd as string;
+  if (options.worktree === false) return undefined;
+  const wanted = options.worktree ?? (settings.worktree.enabled ? { branch: null, base: null } : undefined);
+  if (!wanted) return undefined;
+  // From the config alone, a session outside any repository simply has none.
+  if (options.worktree === undefined && !isInsideWorkTree(cwd, services.env)) return undefined;
+  const repo = findRepository(cwd, services.env);
+  return planWorktree({
+    repo,
+    id,
+    branch: wanted.branch ?? defaultBranch(settings.worktree.branchPrefix, options.name, id),
+    base: wanted.base,
+    worktreesDir: worktreesDir(settings.root),
+    env: services.env,
+  });
+}
+
+/**
+ * Makes the worktree, copies what `.worktreeinclude` names and runs the configured set-up command; a
+ * failure leaves nothing behind (the new worktree and branch hold nothing of the user's yet).
+ */
+function makeWorktree(services: Services, worktree: WorktreePlan, runSetup: boolean): void {
+  const settings = services.settings();
+  createWorktree(worktree, locksDir(settings.root), services.env);
+  try {
+    // The subfolder the user was in may hold nothing tracked: then Claude starts at the worktree's top.
+    if (!existsSync(worktree.cwd)) worktree.cwd = worktree.record.path;
+    const included = copyIncluded(worktree.source, worktree.record.path, services.env);
+    for (const skipped of included.skipped)
+      services.err(`claude-session: .worktreeinclude: not copied: ${skipped}\n`);
+    const setup = settings.worktree.setup;
+    if (setup && runSetup) {
+      services.err(`claude-session: setting up the worktree: ${setup}\n`);
+      const status = runSetupCommand(worktree.cwd, setup, services.env);
+      if (status !== 0) {
+        throw new UserError(
+          `the worktree set-up command (${setup}) failed (${typeof status === 'number' ? `exit status ${status}` : status}) in ${worktree.record.path}: fix it (config "worktree.setup") or start with --no-setup; nothing was kept`,
+        );
+      }
+    }
+  } catch (error) {
+    discardNewWorktree(worktree, services.env);
+    throw error;
+  }
 }

@@ -5,6 +5,7 @@ import { baseOfSession } from '../configdir/base.js';
 import { loginEnvironment } from '../configdir/login.js';
 import { prepareConfigDir } from '../configdir/prepare.js';
 import { EXIT, UserError } from '../core/errors.js';
+import { shellWord } from '../core/format.js';
 import { launchContext } from '../launch/context.js';
 import { choosesConversation } from '../launch/plan.js';
 import {
@@ -97,6 +98,12 @@ export async function resume(services: Services, options: ResumeOptions): Promis
         outcome: 'ok',
         detail: `pid ${record.process.pid}`,
       });
+    }
+    if (!existsSync(record.cwd) && record.worktree) {
+      const { path, branch, repo } = record.worktree;
+      throw new UserError(
+        `session ${sessionLabel(record.id, record.name)} runs in its worktree ${path}, which no longer exists (removed or moved by hand): \`git -C ${shellWord(repo)} worktree prune && git -C ${shellWord(repo)} worktree add ${shellWord(path)} ${shellWord(branch)}\` brings it back from its branch`,
+      );
     }
     if (!existsSync(record.cwd)) {
       throw new UserError(

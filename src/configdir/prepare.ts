@@ -108,7 +108,7 @@ export function prepareConfigDir(
 }
 
 /** The base's `.claude.json` (it may be a link, to a dotfiles checkout say); unreadable counts as none. */
-function readBaseClaudeJson(base: Base): string | undefined {
+export function readBaseClaudeJson(base: Base): string | undefined {
   try {
     return readFileIfExists(base.claudeJson, { follow: true, maxBytes: CLAUDE_JSON_MAX_BYTES });
   } catch {

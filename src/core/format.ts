@@ -45,3 +45,8 @@ export function table(header: string[], rows: string[][]): string {
       .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
+
+/** A word for a POSIX shell, quoted only when it needs it: for commands we print for the user to run. */
+export function shellWord(text: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

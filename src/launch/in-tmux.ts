@@ -98,7 +98,7 @@ export async function startInTmux(
   }
   if (start.json) {
     services.out(
-      `${JSON.stringify({ id: record.id, name: record.name, pid, tmuxSocket: tmux.socket, dialog: dialog ?? null })}\n`,
+      `${JSON.stringify({ id: record.id, name: record.name, pid, tmuxSocket: tmux.socket, dialog: dialog ?? null, cwd: record.cwd, worktree: record.worktree ? { path: record.worktree.path, branch: record.worktree.branch, base: record.worktree.base } : null })}\n`,
     );
   } else {
     services.out(`session ${label} runs in tmux: \`claude-session attach ${handle}\` to see it\n`);

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { SessionPaths } from '../store/layout.js';
 import type { LaunchPlan } from '../system/launch-plan.js';
 
@@ -84,6 +85,20 @@ export function takeUserSettings(args: readonly string[]): { args: string[]; sou
     else rest.push(arg);
   }
   return { args: rest, sources };
+}
+
+/**
+ * The user's `--settings FILE` made absolute against where they typed it: a session in a worktree runs
+ * Claude elsewhere, and the file they meant is the one here.
+ */
+export function settingsFrom(args: readonly string[], cwd: string): string[] {
+  const absolute = (source: string) =>
+    source.trimStart().startsWith('{') || source.startsWith('/') ? source : posix.resolve(cwd, source);
+  return args.map((arg, i) => {
+    if (i > 0 && args[i - 1] === '--settings') return absolute(arg);
+    if (arg.startsWith('--settings=')) return `--settings=${absolute(arg.slice('--settings='.length))}`;
+    return arg;
+  });
 }
 
 /** Whether the user's arguments already choose a conversation, so `resume` must not add --continue. */

@@ -141,7 +141,7 @@ export function runSetupCommand(cwd: string, command: string, env: NodeJS.Proces
   const result = childProcess().spawnSync('/bin/sh', ['-c', command], {
     cwd,
     env: gitEnvironment(env),
-    stdio: ['ignore', process.stderr.isTTY ? 'inherit' : 2, 'inherit'],
+    stdio: ['ignore', 2, 2],
   });
   if (result.error) return result.error.message;
   if (result.signal) return `killed by ${result.signal}`;

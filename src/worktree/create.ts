@@ -22,8 +22,10 @@ export interface WorktreePlan {
   record: WorktreeRecord;
   /** The commit a new branch starts at (null: an existing branch, checked out as it is). */
   startAt: string | null;
-  /** Where the session's Claude runs: the same subfolder the user was in, when the worktree has it. */
+  /** Where the session's Claude runs: the same subfolder the user was in. */
   cwd: string;
+  /** The checkout the user started in: where `.worktreeinclude` and the files it names are read. */
+  source: string;
 }
 
 /** Checks the request against the repository and decides the worktree; writes nothing. */
@@ -64,6 +66,7 @@ export function planWorktree(request: WorktreeRequest): WorktreePlan {
       },
       startAt: null,
       cwd: cwdIn(path),
+      source: repo.top,
     };
   }
   let base: string;
@@ -103,6 +106,7 @@ export function planWorktree(request: WorktreeRequest): WorktreePlan {
     },
     startAt: baseCommit,
     cwd: cwdIn(path),
+    source: repo.top,
   };
 }
 

@@ -92,3 +92,9 @@ export function findRepository(cwd: string, env: NodeJS.ProcessEnv = process.env
     worktrees,
   };
 }
+
+/** Whether `cwd` is inside a git checkout (for the config's default: outside one, no worktree). */
+export function isInsideWorkTree(cwd: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const result = git(cwd, ['rev-parse', '--is-inside-work-tree'], { env, readOnly: true });
+  return result.ok && result.stdout.trim() === 'true';
+}

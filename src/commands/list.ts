@@ -1,4 +1,3 @@
-import { isAbsolute, join, relative } from 'node:path';
 import type { Services } from '../config/services.js';
 import { EXIT, UserError } from '../core/errors.js';
 import { formatAge, formatBytes, printable, table, tildify } from '../core/format.js';
@@ -10,6 +9,7 @@ import { type FoundSession, readSessions } from '../store/records.js';
 import { runningProcess, tmuxPanes } from '../store/running.js';
 import { residentBytes } from '../system/proc.js';
 import { attachedClients, findTmux } from '../system/tmux.js';
+import { directoryShown } from '../worktree/describe.js';
 import { inspectWorktrees } from '../worktree/inspect-many.js';
 import { summarize, type WorktreeRecord, type WorktreeState, worktreeCell } from '../worktree/model.js';
 
@@ -129,7 +129,7 @@ export function renderList(services: Services, views: SessionView[]): string {
     ...(branches ? [view.worktree ? printable(worktreeCell(view.worktree)) : '-'] : []),
     view.problem
       ? `${view.problem}; ${view.hint}`
-      : printable(tildify(directoryShown(view) ?? '-', settings.home)),
+      : printable(tildify(directoryShown(view.cwd, view.worktree) ?? '-', settings.home)),
   ]);
   return table(
     [
@@ -147,18 +147,6 @@ export function renderList(services: Services, views: SessionView[]): string {
     ],
     rows,
   );
-}
-
-/**
- * The DIRECTORY cell: for a session in a worktree, the repository (and the subfolder it works in)
- * rather than the worktree's long path under the root, since the BRANCH cell beside it says it is a
- * worktree of that repository. `show` gives the worktree's own path.
- */
-export function directoryShown(view: Pick<SessionView, 'cwd' | 'worktree'>): string | null {
-  if (!view.cwd || !view.worktree) return view.cwd;
-  const inside = relative(view.worktree.path, view.cwd);
-  if (inside.startsWith('..') || isAbsolute(inside)) return view.cwd;
-  return inside === '' ? view.worktree.repo : join(view.worktree.repo, inside);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { WorktreeProblem, WorktreeSummary } from './model.js';
 
 /** A diff's size: `git diff --shortstat`. */
@@ -72,4 +73,19 @@ export function worktreeRows(detail: WorktreeDetail): [string, string | null][] 
     ['locked', detail.locked ? 'yes (`git worktree unlock` frees it)' : null],
     ['problem', problemText(detail)],
   ];
+}
+
+/**
+ * `list`'s DIRECTORY cell: for a session in a worktree, the repository (and the subfolder it works in)
+ * rather than the worktree's long path under the root, since the BRANCH cell beside it says it is a
+ * worktree of that repository. `show` gives the worktree's own path.
+ */
+export function directoryShown(
+  cwd: string | null,
+  worktree: Pick<WorktreeSummary, 'path' | 'repo'> | null,
+): string | null {
+  if (!cwd || !worktree) return cwd;
+  const inside = posix.relative(worktree.path, cwd);
+  if (inside === '..' || inside.startsWith('../') || posix.isAbsolute(inside)) return cwd;
+  return inside === '' ? worktree.repo : posix.join(worktree.repo, inside);
 }

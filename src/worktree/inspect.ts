@@ -102,7 +102,8 @@ export async function inspectWorktree(
           '--format=%H%x09%s',
           ...tips,
           '--not',
-          `--exclude=refs/heads/${record.branch}`,
+          // For --branches the pattern is the short name (git rev-list: "should not begin with refs/heads").
+          `--exclude=${record.branch}`,
           '--branches',
           '--remotes',
           '--',

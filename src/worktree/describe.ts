@@ -26,8 +26,8 @@ function plural(n: number, one: string, many = `${one}s`): string {
 /** What to do about each problem, after git's own line. */
 const ADVICE: Record<WorktreeProblem, string> = {
   'repo-missing': 'put the repository back, or `claude-session rm` the session',
-  missing: 'its branch is kept; `claude-session rm` the session when done',
-  moved: 'the session still runs in the old place: move it back (`git worktree move`) to resume it',
+  missing: 'its branch is still there: `git worktree add` brings it back, or `claude-session rm` the session',
+  moved: '`resume` looks for it where it was: `git worktree move` it back',
   'not-a-worktree': 'the directory is left as it is; see `git worktree list` in the repository',
   'branch-missing': 'the worktree stays; `git switch -c BRANCH` there to give it a branch again',
   'git-failed': 'run `claude-session doctor`',

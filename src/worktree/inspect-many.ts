@@ -1,3 +1,4 @@
+import type { GitResult } from '../system/git.js';
 import { inspectWorktree } from './inspect.js';
 import type { WorktreeRecord, WorktreeState } from './model.js';
 
@@ -15,12 +16,14 @@ export async function inspectWorktrees(
   parallel = PARALLEL,
 ): Promise<WorktreeState[]> {
   const states: WorktreeState[] = new Array(records.length);
+  // Worktrees of one repository share its worktree list, stashes and base: asked of git once.
+  const shared = new Map<string, Promise<GitResult>>();
   let next = 0;
   const worker = async () => {
     while (next < records.length) {
       const index = next++;
       const record = records[index] as WorktreeRecord;
-      states[index] = await inspectWorktreeSafely(record, env);
+      states[index] = await inspectWorktreeSafely(record, env, shared);
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, records.length) }, worker));
@@ -30,9 +33,10 @@ export async function inspectWorktrees(
 export async function inspectWorktreeSafely(
   record: WorktreeRecord,
   env: NodeJS.ProcessEnv = process.env,
+  shared?: Map<string, Promise<GitResult>>,
 ): Promise<WorktreeState> {
   try {
-    return await inspectWorktree(record, env);
+    return await inspectWorktree(record, env, shared);
   } catch (error) {
     return {
       problem: 'git-failed',

@@ -11,6 +11,7 @@ import { registerAnswersCommands } from './program-answers.js';
 import { registerCompletionCommand } from './program-completion.js';
 import { registerHealthCommands } from './program-health.js';
 import { registerHousekeepingCommands } from './program-housekeeping.js';
+import { registerReviewCommands } from './program-review.js';
 import { registerTmuxCommands } from './program-tmux.js';
 
 declare const __VERSION__: string;
@@ -24,6 +25,7 @@ Examples:
   claude-session resume api            continue a session's conversation
   claude-session new -d --name api     start one in tmux, in the background
   claude-session new -w -n fix         one in its own git worktree (branch claude-session/fix)
+  claude-session diff fix              what it changed; then \`merge fix --rm\` brings it in
   claude-session attach api            see it (detach: C-b d); it survives SSH drops
   claude-session send api "fix the tests" && claude-session wait api --until idle
 
@@ -311,6 +313,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
     );
 
   registerTmuxCommands(program, services, run);
+  registerReviewCommands(program, services, run, argv);
   registerHousekeepingCommands(program, services, run);
   registerHealthCommands(program, services, run);
   registerAnswersCommands(program, services, run);

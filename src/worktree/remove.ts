@@ -289,7 +289,7 @@ export function describeRemoval(
     );
   if (removal.branch === 'kept' || removal.branch === 'not-ours')
     lines.push(
-      `${would('kept', 'would keep')} its branch ${record.branch}: ${removal.keptReason ?? 'it holds work'}`,
+      `${would('kept', 'would keep')} its branch ${record.branch}: ${removal.keptReason ?? (removal.branch === 'not-ours' ? 'it existed before the session' : 'it holds work')}`,
     );
   if (removal.stashes > 0)
     lines.push(

@@ -29,6 +29,7 @@ describe('the price table', () => {
     );
     expect(manifest.devDependencies[PRICE_TABLE.package]).toBe(PRICE_TABLE.version);
     expect(installed.version).toBe(PRICE_TABLE.version);
+    expect(table.price('claude-opus-5-5', tokens({ input: 1 }), null)).not.toBeNull();
     expect(priceTableProblem()).toBeUndefined();
   });
 

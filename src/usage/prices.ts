@@ -51,9 +51,8 @@ function load(): Genai | undefined {
   return genai;
 }
 
-/** Why costs are unknown for every model, when the table itself is missing; undefined when it loaded. */
+/** Why every cost is unknown, when the table was needed and could not be loaded (it is not loaded here). */
 export function priceTableProblem(): string | undefined {
-  load();
   return problem;
 }
 

@@ -1,7 +1,9 @@
 import {
   appendFileSync,
+  chmodSync,
   cpSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   statSync,
   symlinkSync,
@@ -11,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO, Sandbox, snapshot } from './support/sandbox.js';
 import { assistantLine, costStateLine, userLine } from './support/transcript-lines.js';
+import { chownTree, ordinaryUser } from './support/user.js';
 
 // `claude-session usage` as a user runs it: the built CLI over sessions made by the fake claude, with
 // transcripts the real Claude Code wrote (test/fixtures/claude-2.1.332/usage/) or lines in their shape.
@@ -252,6 +255,25 @@ describe('claude-session usage', () => {
       expect(result.stdout).toBe('');
     }
     expect(() => statSync(join(sandbox.root, 'sessions', id, 'usage-cache.json'))).toThrow();
+  });
+
+  it('works in a session dir it cannot write to (an ordinary user, the dir read-only)', async () => {
+    const id = await newSession('readonly');
+    cpSync(FIXTURE, join(configDir(id), 'projects'), { recursive: true });
+    const user = ordinaryUser();
+    if (!user) throw new Error('no ordinary user to run as');
+    chownTree(sandbox.dir, user);
+    const sessionDir = join(sandbox.root, 'sessions', id);
+    chmodSync(sessionDir, 0o500);
+    try {
+      const result = await sandbox.run(['usage', '--json'], { asUser: user });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout).total).toMatchObject({ inputTokens: 3813, costUSD: 0.0301272 });
+      expect(readdirSync(sessionDir)).not.toContain('usage-cache.json');
+    } finally {
+      chmodSync(sessionDir, 0o700);
+    }
   });
 
   it('costs the real run the same from a second read, from the cache', async () => {

@@ -195,6 +195,32 @@ describe('claude-session usage', () => {
     expect((await usageJson()).total.inputTokens).toBe(2_000_000);
   });
 
+  it("counts a fork's inherited conversation once, in its source: the fork has what it added", async () => {
+    const source = await newSession('source');
+    const fork = await newSession('fork');
+    const conversation = '5e1f0a2b-0000-4000-8000-00000000000a';
+    transcript(source, [line('s1'), line('s2')], `-home/${conversation}.jsonl`);
+    // What `claude-session fork` leaves: a copy of the source's conversation, which Claude then forks.
+    transcript(fork, [line('s1'), line('s2')], `-home/${conversation}.jsonl`);
+    transcript(
+      fork,
+      [line('s1'), line('s2'), line('f1')],
+      '-home/0f0f0f0f-0000-4000-8000-00000000000b.jsonl',
+    );
+    const recordFile = join(sandbox.root, 'sessions', fork, 'session.json');
+    const record = JSON.parse(readFileSync(recordFile, 'utf8'));
+    writeFileSync(recordFile, JSON.stringify({ ...record, forkedFrom: { session: source, conversation } }));
+    const json = await usageJson();
+    const bySession = Object.fromEntries(
+      json.rows.map((row: { name: string; usage: { inputTokens: number } }) => [
+        row.name,
+        row.usage.inputTokens,
+      ]),
+    );
+    expect(bySession).toEqual({ source: 2_000_000, fork: 1_000_000 });
+    expect(json.total.inputTokens).toBe(3_000_000);
+  });
+
   it('says once how many corrupt lines it skipped', async () => {
     const id = await newSession('corrupt');
     // Only lines that should hold a response or Claude's account are read: other junk is skipped unread.

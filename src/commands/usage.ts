@@ -3,12 +3,13 @@ import type { Services } from '../config/services.js';
 import { resolveBase } from '../configdir/base.js';
 import { EXIT, UserError } from '../core/errors.js';
 import { tildify } from '../core/format.js';
-import { baseUsageCacheFile, cacheDir, shortId, usageCacheFile } from '../store/layout.js';
+import { baseUsageCacheFile, cacheDir, shortId } from '../store/layout.js';
 import { readSessions } from '../store/records.js';
 import { mkdirPrivate } from '../system/files.js';
 import { priceTableProblem } from '../usage/prices.js';
-import { readConfigDir } from '../usage/read.js';
+import { ownFiles, readConfigDir } from '../usage/read.js';
 import { buildReport, type ReportSource, renderReport, reportJson, USAGE_BY } from '../usage/report.js';
+import { sessionFiles } from '../usage/session-usage.js';
 import { parseSince } from '../usage/since.js';
 
 export interface UsageOptions {
@@ -35,12 +36,11 @@ export async function usage(services: Services, options: UsageOptions): Promise<
   for (const found of readSessions(settings.root)) {
     // A session dir that is a link is not read through (it could lead anywhere).
     if (found.problem === 'the session dir is a symbolic link') continue;
-    const ledger = readConfigDir(found.paths.configDir, usageCacheFile(found.paths.dir));
     sources.push({
       id: found.id,
       name: found.record?.name ?? null,
       cwd: found.record?.cwd ?? null,
-      files: [...ledger.files.values()],
+      files: sessionFiles(found),
     });
   }
   if (base) {
@@ -49,7 +49,7 @@ export async function usage(services: Services, options: UsageOptions): Promise<
       if (existsSync(settings.root)) mkdirPrivate(cacheDir(settings.root));
     } catch {}
     const ledger = readConfigDir(base.dir, baseUsageCacheFile(settings.root));
-    sources.push({ id: 'base', name: null, cwd: null, files: [...ledger.files.values()] });
+    sources.push({ id: 'base', name: null, cwd: null, files: ownFiles(ledger) });
   }
 
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local';

@@ -25,12 +25,20 @@ interface FileJson {
   recent: ContributionRow[];
   buckets: BucketRow[];
   claude: Record<string, ClaudeRow> | null;
+  inherited: boolean;
 }
 
 export interface CacheJson {
   version: number;
   prices: string;
+  /** The conversation whose transcript here is a fork's copy of another session's (see read.ts); or null. */
+  forkOf: string | null;
   files: Record<string, FileJson>;
+}
+
+export interface Cached {
+  forkOf: string | null;
+  files: Map<string, FileState>;
 }
 
 const tokenRow = (t: Tokens): TokenRow => [
@@ -42,7 +50,7 @@ const tokenRow = (t: Tokens): TokenRow => [
   t.webSearches,
 ];
 
-export function encodeCache(files: Map<string, FileState>): CacheJson {
+export function encodeCache(files: Map<string, FileState>, forkOf: string | null): CacheJson {
   const out: Record<string, FileJson> = {};
   for (const [path, file] of files) {
     out[path] = {
@@ -51,6 +59,7 @@ export function encodeCache(files: Map<string, FileState>): CacheJson {
       offset: file.offset,
       tail: file.tail,
       corrupt: file.corrupt,
+      inherited: file.inherited,
       keys: [...file.keys],
       foreign: [...file.foreign],
       recent: file.recent.map(([key, c]) => [key, c.model, c.cwd, c.slot, c.at, tokenRow(c.tokens), c.cost]),
@@ -76,17 +85,18 @@ export function encodeCache(files: Map<string, FileState>): CacheJson {
         ),
     };
   }
-  return { version: VERSION, prices: PRICE_TABLE.version, files: out };
+  return { version: VERSION, prices: PRICE_TABLE.version, forkOf, files: out };
 }
 
-/** The files of a cache, or undefined when the text is not one this version wrote with these prices. */
-export function decodeCache(text: string): Map<string, FileState> | undefined {
+/** A cache, or undefined when the text is not one this version wrote with these prices. */
+export function decodeCache(text: string): Cached | undefined {
   try {
     const json = JSON.parse(text) as CacheJson;
     if (json.version !== VERSION || json.prices !== PRICE_TABLE.version || !isRecord(json.files)) return;
+    if (json.forkOf !== null && typeof json.forkOf !== 'string') return;
     const files = new Map<string, FileState>();
     for (const [path, file] of Object.entries(json.files)) files.set(path, decodeFile(file));
-    return files;
+    return { forkOf: json.forkOf, files };
   } catch {
     return undefined;
   }
@@ -118,6 +128,7 @@ function decodeFile(file: FileJson): FileState {
     }),
     buckets: new Map(),
     claude: null,
+    inherited: flag(file.inherited),
   };
   for (const row of list(file.buckets)) {
     const [model, cwd, slot, responses, input, output, cacheWrite, cacheRead, costUSD, unpriced] = list(
@@ -164,6 +175,11 @@ function decodeTokens(row: unknown): Tokens {
     cacheRead: cacheRead ?? 0,
     webSearches: webSearches ?? 0,
   };
+}
+
+function flag(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new Invalid();
+  return value;
 }
 
 function isRecord(value: unknown): value is Record<string, never> {

@@ -60,6 +60,8 @@ export interface FileState {
   buckets: Map<string, Bucket>;
   /** Claude's own account of this conversation, from its latest cost-state line. */
   claude: Record<string, ClaudeModelCost> | null;
+  /** A fork's copy of its source's transcript: its responses are the source's (see read.ts). */
+  inherited: boolean;
 }
 
 export interface Ledger {
@@ -81,6 +83,7 @@ export function emptyFile(dev = 0, ino = 0): FileState {
     recent: [],
     buckets: new Map(),
     claude: null,
+    inherited: false,
   };
 }
 

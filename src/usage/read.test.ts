@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine, userLine } from '../../test/support/transcript-lines.js';
+import type { SessionRecord } from '../store/record.js';
+import type { FoundSession } from '../store/records.js';
 import type { Tokens } from './line.js';
 import type { PriceTable } from './prices.js';
 import { listTranscripts, readConfigDir } from './read.js';
@@ -194,11 +196,10 @@ describe('reading the transcripts of a config dir', () => {
   });
 
   it('is the API list and show use: sessionUsage keeps its cache in the session dir', () => {
-    const sessionDir = join(dir, 'session');
-    mkdirSync(sessionDir);
+    const found = session();
     const fixture = new URL('../../test/fixtures/claude-2.1.332/usage/', import.meta.url);
-    cpSync(fixture, join(configDir, 'projects'), { recursive: true });
-    const usage = sessionUsage(sessionDir, configDir);
+    cpSync(fixture, join(found.paths.configDir, 'projects'), { recursive: true });
+    const usage = sessionUsage(found);
     // The real run: three responses of the main conversation and one of its subagent, priced by the
     // table exactly as Claude priced them (its total_cost_usd was 0.0301272).
     expect(usage).toMatchObject({
@@ -211,7 +212,54 @@ describe('reading the transcripts of a config dir', () => {
       corruptLines: 0,
     });
     expect(usage.models['claude-opus-5-5']).toMatchObject({ responses: 4, claudeCostUSD: 0.0301272 });
-    expect(statSync(join(sessionDir, 'usage-cache.json')).isFile()).toBe(true);
-    expect(sessionUsage(sessionDir, configDir)).toEqual(usage);
+    expect(statSync(join(found.paths.dir, 'usage-cache.json')).isFile()).toBe(true);
+    expect(sessionUsage(found)).toEqual(usage);
+  });
+
+  it("counts only what a fork added: its copy of the source's conversation and the repeats are the source's", () => {
+    const source = 'a1b2c3d4-0000-4000-8000-000000000001';
+    const fork = session(source);
+    const projects = join(fork.paths.configDir, 'projects', '-work');
+    // `claude-session fork` copied the source's transcript; Claude forked it into a new conversation
+    // (whose name sorts first: the copy is read first all the same).
+    write(join(projects, `${source}.jsonl`), `${line('s1')}${line('s2')}`);
+    write(
+      join(projects, '00000000-0000-4000-8000-000000000002.jsonl'),
+      `${line('s1')}${line('s2')}${line('f1')}`,
+    );
+    expect(sessionUsage(fork, { prices })).toMatchObject({
+      inputTokens: 100,
+      models: { 'claude-opus-5-5': { responses: 1 } },
+    });
+    // The same dir as an ordinary session (no record of a fork): every response once. The cache made
+    // for the fork is not taken for it, nor the other way round.
+    const plain = { ...fork, record: undefined };
+    expect(sessionUsage(plain, { prices }).inputTokens).toBe(300);
+    expect(sessionUsage(fork, { prices }).inputTokens).toBe(100);
+    appendFileSync(join(projects, '00000000-0000-4000-8000-000000000002.jsonl'), line('f2'));
+    expect(sessionUsage(fork, { prices }).inputTokens).toBe(200);
   });
 });
+
+/** A session dir with its config dir, as the store finds it; `forkOf`: the conversation it forked. */
+function session(forkOf?: string): FoundSession {
+  const sessionDir = join(dir, 'session');
+  mkdirSync(join(sessionDir, 'config', 'projects'), { recursive: true });
+  const record = forkOf
+    ? ({
+        forkedFrom: { session: 'c0000000-0000-4000-8000-000000000003', conversation: forkOf },
+      } as SessionRecord)
+    : undefined;
+  return {
+    id: 'd0000000-0000-4000-8000-000000000004',
+    paths: {
+      dir: sessionDir,
+      record: join(sessionDir, 'session.json'),
+      configDir: join(sessionDir, 'config'),
+      tmpDir: join(sessionDir, 'tmp'),
+      claudeSettings: join(sessionDir, 'claude-settings.json'),
+    },
+    record,
+    problem: undefined,
+  };
+}

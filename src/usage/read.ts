@@ -2,7 +2,7 @@ import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errorCode } from '../core/errors.js';
 import { readRegularFile, writeFileAtomicSync } from '../system/files.js';
-import { decodeCache, encodeCache } from './cache.js';
+import { type Cached, decodeCache, encodeCache } from './cache.js';
 import {
   applyLine,
   dropFiles,
@@ -38,18 +38,35 @@ export interface ReadOptions {
   persist?: boolean;
 }
 
+export interface ConfigDirOptions extends ReadOptions {
+  /**
+   * For a session made by `claude-session fork`: the uuid of the conversation it forked, whose
+   * transcript here is a copy of its source's. Those responses are the source's: the copy is read
+   * first and counts nothing, so the lines of the forked conversation that repeat it count nothing
+   * either, and only what the fork added is its own.
+   */
+  forkOf?: string;
+}
+
 interface Listed {
   dev: number;
   ino: number;
   size: number;
 }
 
-export function readConfigDir(configDir: string, cacheFile: string, options: ReadOptions = {}): Ledger {
+export function readConfigDir(configDir: string, cacheFile: string, options: ConfigDirOptions = {}): Ledger {
   const prices = options.prices ?? lazyPriceTable();
   const listing = listTranscripts(join(configDir, 'projects'));
-  const cached = loadCache(cacheFile);
+  const forkOf = options.forkOf ?? null;
+  // A cache made for another copied conversation (or none) counted other responses: it does not hold.
+  const loaded = loadCache(cacheFile);
+  const cached = loaded?.forkOf === forkOf ? loaded.files : undefined;
   const ledger = cached ? ledgerOf(cached) : emptyLedger();
-  let dirty = cached === undefined && listing.size > 0;
+  let dirty = cached === undefined && (listing.size > 0 || loaded !== undefined);
+  const copy = forkOf === null ? undefined : `${forkOf}.jsonl`;
+  const isCopy = (path: string) => copy !== undefined && (path === copy || path.endsWith(`/${copy}`));
+  // The copy first: it owns the responses it holds, so the forked conversation's repeats are foreign.
+  const order = (a: string, b: string) => Number(isCopy(b)) - Number(isCopy(a)) || a.localeCompare(b);
 
   // Gone, replaced or shrunk since the cache: forgotten, with what depended on them, and read anew.
   const changed = [...ledger.files].filter(([path, file]) => {
@@ -64,10 +81,10 @@ export function readConfigDir(configDir: string, cacheFile: string, options: Rea
 
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let restarted = false;
-    for (const [path, listed] of [...listing].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [path, listed] of [...listing].sort(([a], [b]) => order(a, b))) {
       const file = ledger.files.get(path);
       if (file && file.offset === listed.size && file.dev === listed.dev && file.ino === listed.ino) continue;
-      const outcome = readFile(ledger, path, join(configDir, 'projects', path), file, prices);
+      const outcome = readFile(ledger, path, join(configDir, 'projects', path), file, prices, isCopy(path));
       if (outcome === 'unchanged') continue;
       dirty = true;
       if (outcome === 'restart') {
@@ -82,7 +99,7 @@ export function readConfigDir(configDir: string, cacheFile: string, options: Rea
     if (!restarted) break;
   }
 
-  if (dirty && options.persist !== false) saveCache(cacheFile, ledger.files);
+  if (dirty && options.persist !== false) saveCache(cacheFile, ledger.files, forkOf);
   return ledger;
 }
 
@@ -94,8 +111,10 @@ function readFile(
   fullPath: string,
   known: FileState | undefined,
   prices: PriceTable,
+  inherited: boolean,
 ): Outcome {
   const file = known ?? emptyFile();
+  file.inherited = inherited;
   try {
     const result = readNewLines(fullPath, file, (text) => applyLine(ledger, file, parseLine(text), prices));
     if (result.kind === 'changed') return 'restart';
@@ -148,7 +167,7 @@ function isRealDirectory(path: string): boolean {
   }
 }
 
-function loadCache(cacheFile: string): Map<string, FileState> | undefined {
+function loadCache(cacheFile: string): Cached | undefined {
   try {
     return decodeCache(readRegularFile(cacheFile, { maxBytes: MAX_CACHE_BYTES }).text);
   } catch {
@@ -158,10 +177,15 @@ function loadCache(cacheFile: string): Map<string, FileState> | undefined {
 }
 
 /** Into a directory that exists: a session dir removed meanwhile is not made again. */
-function saveCache(cacheFile: string, files: Map<string, FileState>): void {
+function saveCache(cacheFile: string, files: Map<string, FileState>, forkOf: string | null): void {
   try {
-    writeFileAtomicSync(cacheFile, JSON.stringify(encodeCache(files)));
+    writeFileAtomicSync(cacheFile, JSON.stringify(encodeCache(files, forkOf)));
   } catch {
     // A read-only or full disk: the next read starts over, and its totals are as right.
   }
+}
+
+/** The files whose responses are the config dir's own: all but a fork's copy of its source's. */
+export function ownFiles(ledger: Ledger): FileState[] {
+  return [...ledger.files.values()].filter((file) => !file.inherited);
 }

@@ -680,7 +680,7 @@ try {
   await benchList();
   await benchUpdates();
   // The housekeeping benchmarks are scripts of their own; they print their own tables.
-  for (const script of ['doctor.mjs', 'cleanup.mjs', 'tmux.mjs', 'completion.mjs']) {
+  for (const script of ['doctor.mjs', 'cleanup.mjs', 'tmux.mjs', 'completion.mjs', 'usage.mjs']) {
     if (!fs.existsSync(join(REPO, 'bench', script))) continue;
     const result = spawnSync(process.execPath, [join(REPO, 'bench', script)], { stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`bench: bench/${script} failed (status ${result.status})`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
   startFakeAnthropic,
 } from './support/fake-anthropic.js';
 import { ensureRealClaude } from './support/real-claude.js';
+import { PROMPT_READY, pane as paneOf, realEnv, trustInBase as trust } from './support/real-session.js';
 import { CLI, isAlive, Sandbox, waitFor } from './support/sandbox.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
@@ -20,8 +21,6 @@ let api: FakeAnthropic;
 let sandbox: Sandbox;
 let project: string;
 const terminals: TmuxSession[] = [];
-
-const PROMPT_READY = /^─{20,}\n❯/m;
 
 function reply(request: RecordedRequest) {
   const tools = (request.body as { tools?: unknown[] }).tools;
@@ -50,28 +49,8 @@ afterEach(async () => {
   sandbox.cleanup();
 });
 
-/** The user trusted the project in their own Claude configuration once; sessions carry that over. */
-function trustInBase(): void {
-  const file = join(sandbox.home, '.claude.json');
-  const json = JSON.parse(readFileSync(file, 'utf8'));
-  json.projects = { [project]: { hasTrustDialogAccepted: true } };
-  writeFileSync(file, JSON.stringify(json));
-}
-
-/** `login`: ANTHROPIC_AUTH_TOKEN (never asked about), or an ANTHROPIC_API_KEY nobody approved yet. */
-function env(login: 'token' | 'api-key' = 'token'): NodeJS.ProcessEnv {
-  return sandbox.env({
-    CLAUDE_SESSION_CLAUDE: claude,
-    ANTHROPIC_BASE_URL: api.url,
-    ...(login === 'token'
-      ? { ANTHROPIC_AUTH_TOKEN: 'test-token' }
-      : { ANTHROPIC_API_KEY: 'sk-ant-api03-never-approved-0123456789abcdef' }),
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_TELEMETRY: '1',
-    CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
-    FAKE_CLAUDE_LOG: undefined,
-  });
-}
+const trustInBase = () => trust(sandbox, project);
+const env = (login: 'token' | 'api-key' = 'token') => realEnv(sandbox, claude, api, login);
 
 async function listed(name: string, login?: 'token' | 'api-key'): Promise<Record<string, unknown>> {
   const views = JSON.parse((await sandbox.run(['list', '--json'], { env: env(login) })).stdout);
@@ -80,9 +59,7 @@ async function listed(name: string, login?: 'token' | 'api-key'): Promise<Record
   return view;
 }
 
-function pane(id: string): string {
-  return sandbox.tmux('capture-pane', '-p', '-t', `=${id}:`).stdout;
-}
+const pane = (id: string) => paneOf(sandbox, id);
 
 function keys(id: string, ...names: string[]): void {
   sandbox.tmux('send-keys', '-t', `=${id}:`, ...names);

@@ -9,6 +9,7 @@ import {
   startFakeAnthropic,
 } from './support/fake-anthropic.js';
 import { ensureRealClaude } from './support/real-claude.js';
+import { PROMPT_READY, pane as paneOf, realEnv, trustInBase } from './support/real-session.js';
 import { CLI, isAlive, Sandbox, waitFor } from './support/sandbox.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
@@ -19,8 +20,6 @@ let api: FakeAnthropic;
 let sandbox: Sandbox;
 let project: string;
 const terminals: TmuxSession[] = [];
-
-const PROMPT_READY = /^─{20,}\n❯/m;
 
 function reply(request: RecordedRequest) {
   const text = lastUserText(request);
@@ -51,11 +50,7 @@ beforeEach(() => {
   sandbox = new Sandbox();
   project = join(sandbox.dir, 'project');
   mkdirSync(project);
-  // The user trusted the project in their own Claude configuration once; sessions carry that over.
-  const file = join(sandbox.home, '.claude.json');
-  const json = JSON.parse(readFileSync(file, 'utf8'));
-  json.projects = { [project]: { hasTrustDialogAccepted: true } };
-  writeFileSync(file, JSON.stringify(json));
+  trustInBase(sandbox, project);
 });
 afterEach(async () => {
   for (const terminal of terminals.splice(0)) await terminal.kill();
@@ -63,18 +58,7 @@ afterEach(async () => {
   sandbox.cleanup();
 });
 
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return sandbox.env({
-    CLAUDE_SESSION_CLAUDE: claude,
-    ANTHROPIC_BASE_URL: api.url,
-    ANTHROPIC_AUTH_TOKEN: 'test-token',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_TELEMETRY: '1',
-    CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
-    FAKE_CLAUDE_LOG: undefined,
-    ...extra,
-  });
-}
+const env = () => realEnv(sandbox, claude, api);
 
 const cs = (args: string[]) => sandbox.run(args, { env: env(), cwd: project });
 
@@ -85,9 +69,7 @@ async function listed(name: string): Promise<Record<string, unknown>> {
   return view;
 }
 
-function pane(id: string): string {
-  return sandbox.tmux('capture-pane', '-p', '-t', `=${id}:`).stdout;
-}
+const pane = (id: string) => paneOf(sandbox, id);
 
 /** A terminal (a pane of a separate tmux server, a pty as sshd gives one) running `claude-session attach`. */
 async function attachFrom(name: string): Promise<TmuxSession> {

@@ -244,14 +244,14 @@ describe('new --worktree refuses, in one line and leaving nothing behind', () =>
   });
 
   it('a branch checked out elsewhere, a detached HEAD, an unborn HEAD, a bare repository, a submodule', async () => {
-    const before = () => ({ list: worktreeList(), branches: branches() });
-    let state = before();
+    const gitState = () => ({ list: worktreeList(), branches: branches() });
+    let state = gitState();
     let result = await sandbox.run(['new', '-w', 'main', '--', '-p', 'hi'], { cwd: repo });
     expect(result.stderr).toMatch(/branch main is already checked out at .*repo/);
     expectNothingLeft(state);
 
     git(repo, 'checkout', '-q', '--detach');
-    state = before();
+    state = gitState();
     result = await sandbox.run(['new', '-w', '--', '-p', 'hi'], { cwd: repo });
     expect(result.stderr).toMatch(/HEAD is detached at [0-9a-f]{7} .*: give --base REF/);
     expectNothingLeft(state);

@@ -18,6 +18,7 @@ export type AuditAction =
   | 'unpinned'
   | 'renamed'
   | 'removed'
+  | 'merged'
   | 'imported'
   | 'update-installed'
   | 'update-rolled-back'

@@ -3,14 +3,16 @@ import { Command, CommanderError, Option } from 'commander';
 import { type CompletionSpec, describeProgram } from '../completion/spec.js';
 import type { Services } from '../config/services.js';
 import { EXIT, UserError } from '../core/errors.js';
-import type { LaunchMode } from '../launch/start.js';
 import { packageDir } from '../system/install-dir.js';
 import type { Run } from './action.js';
+import { launchMode } from './launch-flags.js';
 import { processServices } from './process-services.js';
 import { registerAnswersCommands } from './program-answers.js';
 import { registerCompletionCommand } from './program-completion.js';
+import { registerForkCommand } from './program-fork.js';
 import { registerHealthCommands } from './program-health.js';
 import { registerHousekeepingCommands } from './program-housekeeping.js';
+import { registerReviewCommands } from './program-review.js';
 import { registerTmuxCommands } from './program-tmux.js';
 
 declare const __VERSION__: string;
@@ -24,6 +26,8 @@ Examples:
   claude-session resume api            continue a session's conversation
   claude-session new -d --name api     start one in tmux, in the background
   claude-session new -w -n fix         one in its own git worktree (branch claude-session/fix)
+  claude-session fork fix -n fix2      go on with a copy of its conversation, in a second worktree
+  claude-session diff fix              what it changed; then \`merge fix --rm\` brings it in
   claude-session attach api            see it (detach: C-b d); it survives SSH drops
   claude-session send api "fix the tests" && claude-session wait api --until idle
 
@@ -60,14 +64,6 @@ function worktreeOption(flags: NewFlags): false | { branch: string | null; base:
     return flags.base === undefined ? undefined : { branch: null, base: flags.base };
   }
   return { branch: flags.worktree === true ? null : flags.worktree, base: flags.base ?? null };
-}
-
-function launchMode(flags: NewFlags): LaunchMode | undefined {
-  const chosen = [flags.detach && 'detach', flags.tmux && 'tmux', flags.terminal && 'terminal'].filter(
-    (mode): mode is LaunchMode => typeof mode === 'string',
-  );
-  if (chosen.length > 1) throw new UserError('choose one of --detach, --tmux and --terminal', EXIT.USAGE);
-  return chosen[0];
 }
 
 export function build(argv: string[], services: Services, run: Run): Command {
@@ -197,6 +193,8 @@ export function build(argv: string[], services: Services, run: Run): Command {
       }),
     );
 
+  registerForkCommand(program, argv, services, run);
+
   program
     .command('show')
     .description('Show one session in detail.')
@@ -311,6 +309,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
     );
 
   registerTmuxCommands(program, services, run);
+  registerReviewCommands(program, services, run, argv);
   registerHousekeepingCommands(program, services, run);
   registerHealthCommands(program, services, run);
   registerAnswersCommands(program, services, run);

@@ -5,16 +5,26 @@ import { liveActivity } from '../live/activity.js';
 import { type SessionView, viewSession } from '../live/session-view.js';
 import { measureUsage } from '../live/usage.js';
 import { findLegacySessions } from '../store/legacy.js';
-import { readSessions } from '../store/records.js';
+import { type FoundSession, readSessions } from '../store/records.js';
 import { runningProcess, tmuxPanes } from '../store/running.js';
 import { residentBytes } from '../system/proc.js';
 import { attachedClients, findTmux } from '../system/tmux.js';
+import { directoryShown } from '../worktree/describe.js';
+import { inspectWorktrees } from '../worktree/inspect-many.js';
+import { summarize, type WorktreeRecord, type WorktreeState, worktreeCell } from '../worktree/model.js';
 
 export interface ListOptions {
   json: boolean;
 }
 
-export function collectSessions(services: Services): SessionView[] {
+/** A session as read for `list`: its view (worktree not looked at yet) and what was found on disk. */
+export interface Listed {
+  found: FoundSession;
+  view: SessionView;
+}
+
+/** Every session's view without looking at worktrees (what `status` needs), oldest first. */
+export function readViews(services: Services): Listed[] {
   const settings = services.settings();
   const clients = attachedCounter(services);
   const tmuxBinary = findTmux(services.env);
@@ -30,9 +40,30 @@ export function collectSessions(services: Services): SessionView[] {
               attached: found.record.tmux ? clients(found.record.tmux.socket, found.id) : undefined,
             }
           : {};
-      return viewSession(found, measureUsage(found.paths.configDir), running, rss, live);
+      return { found, view: viewSession(found, measureUsage(found.paths.configDir), running, rss, live) };
     })
-    .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) =>
+        (a.view.createdAt ?? '').localeCompare(b.view.createdAt ?? '') || a.view.id.localeCompare(b.view.id),
+    );
+}
+
+/** The views with their worktrees as git sees them now, looked at in parallel. */
+export async function withWorktrees(services: Services, listed: readonly Listed[]): Promise<SessionView[]> {
+  const owners = listed.filter((entry) => entry.found.record?.worktree !== undefined);
+  const records = owners.map((entry) => entry.found.record?.worktree as WorktreeRecord);
+  const states = await inspectWorktrees(records, services.env);
+  const summaries = new Map(
+    owners.map((entry, index) => [
+      entry.view.id,
+      summarize(records[index] as WorktreeRecord, states[index] as WorktreeState),
+    ]),
+  );
+  return listed.map((entry) => ({ ...entry.view, worktree: summaries.get(entry.view.id) ?? null }));
+}
+
+export async function collectSessions(services: Services): Promise<SessionView[]> {
+  return withWorktrees(services, readViews(services));
 }
 
 /** Attached-client counts, asked of each tmux server once per listing and only when needed. */
@@ -50,7 +81,7 @@ function attachedCounter(services: Services): (socket: string, id: string) => nu
 }
 
 export async function list(services: Services, options: ListOptions): Promise<number> {
-  const views = collectSessions(services);
+  const views = await collectSessions(services);
   if (options.json) {
     services.out(`${JSON.stringify(views, null, 2)}\n`);
     return 0;
@@ -84,6 +115,7 @@ export function renderList(services: Services, views: SessionView[]): string {
   if (views.length === 0) {
     return `no sessions in ${tildify(settings.root, settings.home)}: start one with \`claude-session\`\n`;
   }
+  const branches = views.some((view) => view.worktree !== null);
   const rows = views.map((view) => [
     view.shortId,
     printable(view.name ?? '-'),
@@ -94,10 +126,25 @@ export function renderList(services: Services, views: SessionView[]): string {
     view.pid === null ? '-' : String(view.pid),
     formatBytes(view.residentBytes ?? undefined),
     formatBytes(view.diskBytes),
-    view.problem ? `${view.problem}; ${view.hint}` : printable(tildify(view.cwd ?? '-', settings.home)),
+    ...(branches ? [view.worktree ? printable(worktreeCell(view.worktree)) : '-'] : []),
+    view.problem
+      ? `${view.problem}; ${view.hint}`
+      : printable(tildify(directoryShown(view.cwd, view.worktree) ?? '-', settings.home)),
   ]);
   return table(
-    ['ID', 'NAME', 'STATE', 'WHERE', 'STARTED', 'ACTIVE', 'PID', 'RSS', 'DISK', 'DIRECTORY'],
+    [
+      'ID',
+      'NAME',
+      'STATE',
+      'WHERE',
+      'STARTED',
+      'ACTIVE',
+      'PID',
+      'RSS',
+      'DISK',
+      ...(branches ? ['BRANCH'] : []),
+      'DIRECTORY',
+    ],
     rows,
   );
 }
@@ -125,7 +172,7 @@ export async function watchList(services: Services, options: { intervalMs: numbe
   try {
     while (!stopped) {
       const started = Date.now();
-      const body = renderList(services, collectSessions(services));
+      const body = renderList(services, await collectSessions(services));
       const clock = services.now().toTimeString().slice(0, 8);
       const header = `claude-session list --watch · ${clock} · every ${options.intervalMs / 1000} s · Ctrl-C to stop\n\n`;
       // Home, draw, then clear what is left of a longer previous frame: no flicker.

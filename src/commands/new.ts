@@ -1,5 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Services } from '../config/services.js';
 import { resolveBase } from '../configdir/base.js';
 import { loginEnvironment } from '../configdir/login.js';
@@ -16,7 +17,8 @@ import {
   sessionPlan,
   tmuxRecordFor,
 } from '../launch/start.js';
-import { locksDir, sessionPaths, worktreesDir } from '../store/layout.js';
+import { copyTranscript } from '../live/transcript.js';
+import { locksDir, projectSlug, sessionPaths, worktreesDir } from '../store/layout.js';
 import { assertNameFree, indexName } from '../store/names.js';
 import { nameProblem, RECORD_SCHEMA, type SessionRecord } from '../store/record.js';
 import { mkdirPrivate, randomId, writeJsonAtomicSync } from '../system/files.js';
@@ -47,6 +49,21 @@ export interface NewOptions {
   worktree?: false | { branch: string | null; base: string | null };
   /** `--no-setup`: skip the configured set-up command in the new worktree. */
   setup?: boolean;
+  /** `fork`: the session continues a copy of another session's conversation (see commands/fork.ts). */
+  fork?: ForkOrigin;
+}
+
+/** Where a fork comes from, as commands/fork.ts found it (nothing written yet). */
+export interface ForkOrigin {
+  /** The source session's id, and its conversation's uuid. */
+  session: string;
+  conversation: string;
+  /** The conversation's transcript in the source's config dir, copied into the fork's. */
+  transcript: string;
+  /** Where the source works: the repository (and subfolder) the worktree is made from, else the folder. */
+  from: string;
+  /** The folder whose trust decides the worktree's: the user's checkout the source's work came from. */
+  trustFrom: string;
 }
 
 /**
@@ -64,17 +81,21 @@ export async function startNewSession(services: Services, options: NewOptions): 
   // Checked before anything is written; checked again under the lock, where it counts.
   if (options.name !== null) assertNameFree(settings.root, options.name);
   const id = randomId();
-  const worktree = worktreeFor(services, options, id);
-  const args = worktree ? settingsFrom(options.args, services.cwd) : options.args;
+  const fork = options.fork;
+  // A fork works where its source does, not where the command was typed.
+  const from = fork?.from ?? services.cwd;
+  const worktree = worktreeFor(services, options, id, from);
+  const args = worktree || fork ? settingsFrom(options.args, services.cwd) : options.args;
   const { answers: kept, cap, tmux } = preflight(services, { ...options, args, cwd: services.cwd });
   const context = await launchContext(services, base);
   const answers =
-    worktree && isTrusted(parseBaseClaudeJson(readBaseClaudeJson(base)), kept, services.cwd)
+    worktree &&
+    isTrusted(parseBaseClaudeJson(readBaseClaudeJson(base)), kept, fork?.trustFrom ?? services.cwd)
       ? withTrustFor(kept, worktree.record.path)
       : kept;
   // The last check before the first write: from here on, a failure removes what was made.
   if (worktree) makeWorktree(services, worktree, options.setup !== false);
-  const cwd = worktree?.cwd ?? services.cwd;
+  const cwd = worktree?.cwd ?? from;
   const now = services.now().toISOString();
   const user = userInfo();
   const record: SessionRecord = {
@@ -93,6 +114,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
     launches: 1,
     lastLaunchAt: now,
     ...(worktree ? { worktree: worktree.record } : {}),
+    ...(fork ? { forkedFrom: { session: fork.session, conversation: fork.conversation } } : {}),
   };
   const paths = sessionPaths(settings.root, id);
   // Built aside and renamed into place, so no reader ever sees a half-made session.
@@ -100,6 +122,7 @@ export async function startNewSession(services: Services, options: NewOptions): 
   try {
     mkdirPrivate(building.dir);
     prepareConfigDir(building, base, context.login, answers);
+    if (fork) copyConversation(fork, building.configDir, cwd);
     writeJsonAtomicSync(building.record, record);
     const publish = () => {
       if (options.name !== null) assertNameFree(settings.root, options.name);
@@ -128,7 +151,8 @@ export async function startNewSession(services: Services, options: NewOptions): 
       name: options.name,
       cwd,
       claude: context.claude,
-      args,
+      // Claude forks the copy: a new conversation that starts with the source's turns.
+      args: fork ? ['--resume', fork.conversation, '--fork-session', ...args] : args,
       loginEnv: loginEnvironment(context.login),
     },
     tmux,
@@ -138,9 +162,13 @@ export async function startNewSession(services: Services, options: NewOptions): 
 }
 
 /** The worktree the session is to run in, decided (nothing written yet), or undefined for none. */
-function worktreeFor(services: Services, options: NewOptions, id: string): WorktreePlan | undefined {
+function worktreeFor(
+  services: Services,
+  options: NewOptions,
+  id: string,
+  cwd: string,
+): WorktreePlan | undefined {
   const settings = services.settings();
-  const cwd = services.cwd as string;
   if (options.worktree === false) return undefined;
   const wanted = options.worktree ?? (settings.worktree.enabled ? { branch: null, base: null } : undefined);
   if (!wanted) return undefined;
@@ -184,4 +212,14 @@ function makeWorktree(services: Services, worktree: WorktreePlan, runSetup: bool
     discardNewWorktree(worktree, services.env);
     throw error;
   }
+}
+
+/**
+ * The source's transcript, copied where Claude looks for it (`projects/<folder of cwd>/<uuid>.jsonl`
+ * in the fork's config dir): whole lines only, as they were at this moment (the source may be running).
+ */
+function copyConversation(fork: ForkOrigin, configDir: string, cwd: string): void {
+  const folder = join(configDir, 'projects', projectSlug(cwd));
+  mkdirPrivate(folder);
+  copyTranscript(fork.transcript, join(folder, `${fork.conversation}.jsonl`));
 }

@@ -16,8 +16,8 @@ import {
   sessionPlan,
   tmuxRecordFor,
 } from '../launch/start.js';
-import { findResumeTarget } from '../live/conversation.js';
-import { hasConversationIn } from '../live/usage.js';
+import { type ConversationChoice, whichConversation } from '../launch/which-conversation.js';
+import { findResumeTarget, latestConversation } from '../live/conversation.js';
 import { findSession } from '../store/find.js';
 import { locksDir, projectSlug, sessionLabel, shortId } from '../store/layout.js';
 import { registerLive, sameProcess } from '../store/live-index.js';
@@ -118,16 +118,8 @@ export async function resume(services: Services, options: ResumeOptions): Promis
     const base = baseOfSession(record.base, settings.home);
     const context = await launchContext(services, base);
     prepareConfigDir(session.paths, base, context.login, answers);
-    const continues =
-      conversation === undefined &&
-      !chosen &&
-      hasConversationIn(session.paths.configDir, projectSlug(record.cwd));
-    const claudeArgs =
-      conversation !== undefined
-        ? ['--resume', conversation, ...options.args]
-        : continues
-          ? ['--continue', ...options.args]
-          : options.args;
+    const choice = chooseConversation(session.paths.configDir, record, conversation, chosen);
+    const claudeArgs = [...choice.args, ...options.args];
     const updated: SessionRecord = {
       ...record,
       claude: { path: context.claude, version: context.claudeVersion },
@@ -152,14 +144,29 @@ export async function resume(services: Services, options: ResumeOptions): Promis
       tmux,
     );
     plan.argv = [...cap, ...plan.argv];
-    return { plan, updated, notices: context.notices, continues, tmux };
+    return { plan, updated, notices: context.notices, choice, tmux };
   });
   for (const notice of prepared.notices) services.err(`claude-session: ${notice}\n`);
   const label = sessionLabel(prepared.updated.id, prepared.updated.name);
   if (conversation !== undefined) {
     services.err(`claude-session: conversation ${conversation} is in session ${label}: resuming it there\n`);
-  } else if (!prepared.continues && !chosen) {
+  } else if (prepared.choice.how === 'none') {
     services.err(`claude-session: session ${label} has no conversation yet: starting a new one in it\n`);
   }
   return launch(services, prepared.plan, prepared.updated, 'resumed', prepared.tmux);
+}
+
+/** The conversation to go on with (see which-conversation.ts), its transcripts looked at only as needed. */
+function chooseConversation(
+  configDir: string,
+  record: SessionRecord,
+  named: string | undefined,
+  chosenByArgs: boolean,
+): ConversationChoice {
+  if (named !== undefined || chosenByArgs) return whichConversation({ named, chosenByArgs });
+  const inCwd = latestConversation(configDir, projectSlug(record.cwd))?.uuid;
+  const forkedFrom = record.forkedFrom?.conversation;
+  const latest =
+    inCwd === undefined || forkedFrom !== undefined ? latestConversation(configDir)?.uuid : inCwd;
+  return whichConversation({ chosenByArgs, inCwd, latest, forkedFrom });
 }

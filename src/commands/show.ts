@@ -1,13 +1,24 @@
 import type { Services } from '../config/services.js';
 import { formatBytes, printable } from '../core/format.js';
 import { dialogQuestion } from '../live/screen.js';
+import type { SessionView } from '../live/session-view.js';
 import { resolveSession } from '../store/resolve.js';
-import { collectSessions } from './list.js';
+import { type WorktreeDetail, worktreeRows } from '../worktree/describe.js';
+import { diffSummary } from '../worktree/inspect.js';
+import { inspectWorktreeSafely } from '../worktree/inspect-many.js';
+import { summarize } from '../worktree/model.js';
+import { readViews } from './list.js';
 
 export async function show(services: Services, options: { query: string; json: boolean }): Promise<number> {
-  const view = resolveSession(options.query, collectSessions(services));
+  const listed = readViews(services);
+  const { found, view } = resolveSession(
+    options.query,
+    listed.map((entry) => ({ ...entry, id: entry.view.id, name: entry.view.name })),
+  );
+  const worktree = await worktreeDetail(services, found.record?.worktree);
+  const shown: Omit<SessionView, 'worktree'> & { worktree: WorktreeDetail | null } = { ...view, worktree };
   if (options.json) {
-    services.out(`${JSON.stringify(view, null, 2)}\n`);
+    services.out(`${JSON.stringify(shown, null, 2)}\n`);
     return 0;
   }
   const rows: [string, string | number | null][] = [
@@ -34,8 +45,26 @@ export async function show(services: Services, options: { query: string; json: b
     ['config dir', view.configDir],
     ['problem', view.problem],
   ];
-  for (const [key, value] of rows) {
-    if (value !== null) services.out(`${`${key}:`.padEnd(17)}${printable(String(value))}\n`);
+  const line = (key: string, value: string | number) =>
+    services.out(`${`${key}:`.padEnd(17)}${printable(String(value))}\n`);
+  for (const [key, value] of rows) if (value !== null) line(key, value);
+  if (worktree) {
+    services.out('worktree:\n');
+    for (const [key, value] of worktreeRows(worktree)) if (value !== null) line(`  ${key}`, value);
   }
   return 0;
+}
+
+/** The session's worktree as git sees it now, with the size of its diff; never throws. */
+async function worktreeDetail(
+  services: Services,
+  record: Parameters<typeof summarize>[0] | undefined,
+): Promise<WorktreeDetail | null> {
+  if (!record) return null;
+  const state = await inspectWorktreeSafely(record, services.env);
+  const onDisk = state.problem === null || state.problem === 'moved' || state.problem === 'branch-missing';
+  const diff = onDisk
+    ? await diffSummary(record, state.path, services.env).catch(() => undefined)
+    : undefined;
+  return { ...summarize(record, state), diff: diff ?? null };
 }

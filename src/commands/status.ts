@@ -3,7 +3,7 @@ import { formatAge, formatBytes, printable } from '../core/format.js';
 import { type StatusReport, summarizeStatus } from '../health/status.js';
 import { hostMemory } from '../system/memory.js';
 import { readUpdateState } from '../update/check-state.js';
-import { collectSessions } from './list.js';
+import { readViews } from './list.js';
 
 export interface StatusOptions {
   json: boolean;
@@ -14,7 +14,7 @@ export async function status(services: Services, options: StatusOptions): Promis
   const settings = services.settings();
   const report = summarizeStatus({
     memory: hostMemory(),
-    views: collectSessions(services),
+    views: readViews(services).map((listed) => listed.view),
     configured: settings.limits,
     update: { checks: settings.update.check, ...readUpdateState(settings.root) },
   });

@@ -56,6 +56,7 @@ describe('summarizeStatus', () => {
     activitySince: null,
     dialog: null,
     attached: null,
+    worktree: null,
   });
   it('counts by state, sums resident memory of live sessions and disk of all, and names the limits', () => {
     const report = summarizeStatus({

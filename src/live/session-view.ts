@@ -1,6 +1,7 @@
 import { shortId } from '../store/layout.js';
 import type { SessionRecord } from '../store/record.js';
 import type { FoundSession } from '../store/records.js';
+import type { WorktreeSummary } from '../worktree/model.js';
 import type { Activity, ActivityState } from './activity.js';
 import type { DialogKind } from './screen.js';
 import type { Usage } from './usage.js';
@@ -35,6 +36,8 @@ export interface SessionView {
   attached: number | null;
   problem: string | null;
   hint: string | null;
+  /** Its own git worktree (`new --worktree`) as git sees it now; null for a session without one. */
+  worktree: WorktreeSummary | null;
 }
 
 export function sessionState(record: SessionRecord | undefined, alive: boolean, usage: Usage): SessionState {
@@ -50,6 +53,7 @@ export function viewSession(
   running: { pid: number } | undefined,
   residentBytes: number | undefined,
   live: { activity?: ActivityState; attached?: number } = {},
+  worktree: WorktreeSummary | null = null,
 ): SessionView {
   const record = found.record;
   const alive = running !== undefined;
@@ -78,5 +82,6 @@ export function viewSession(
     attached: alive && record?.tmux ? (live.attached ?? 0) : null,
     problem: found.problem ?? null,
     hint: found.problem ? `inspect or remove ${found.paths.dir}` : null,
+    worktree,
   };
 }

@@ -1,4 +1,4 @@
-import { closeSync, readSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { errorCode } from '../core/errors.js';
 import { openRegularFile } from '../system/files.js';
@@ -59,5 +59,102 @@ function isMessage(line: string): boolean {
     return type === 'user' || type === 'assistant';
   } catch {
     return false;
+  }
+}
+
+/**
+ * Copies a transcript that its Claude may still be writing: the lines complete when it was opened,
+ * whole lines only (a line being written is left out), to a new private file `to` (created exclusively:
+ * never over anything). Read in chunks, so a long transcript is never held whole. Returns the bytes copied.
+ */
+export function copyTranscript(from: string, to: string): number {
+  const source = openRegularFile(from);
+  try {
+    const out = openSync(to, 'wx', 0o600);
+    try {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      let offset = 0;
+      let complete = 0;
+      while (offset < source.stat.size) {
+        const read = readSync(
+          source.fd,
+          buffer,
+          0,
+          Math.min(buffer.length, source.stat.size - offset),
+          offset,
+        );
+        if (read === 0) break;
+        writeSync(out, buffer, 0, read, offset);
+        const last = buffer.subarray(0, read).lastIndexOf(0x0a);
+        if (last >= 0) complete = offset + last + 1;
+        offset += read;
+      }
+      ftruncateSync(out, complete);
+      return complete;
+    } finally {
+      closeSync(out);
+    }
+  } finally {
+    closeSync(source.fd);
+  }
+}
+
+/**
+ * Where a transcript's Claude last worked: the top-level `cwd` of its last line that has one, read
+ * from the end in chunks, up to a cap. Claude's own `-w` worktree shows here (its transcript's lines
+ * name the worktree), as does a conversation resumed elsewhere.
+ */
+export function lastCwd(path: string): string | undefined {
+  let fd: number;
+  let size: number;
+  try {
+    const opened = openRegularFile(path);
+    fd = opened.fd;
+    size = opened.stat.size;
+  } catch {
+    return undefined;
+  }
+  try {
+    let end = size;
+    let tail = Buffer.alloc(0);
+    while (end > 0 && size - end < MAX_BYTES) {
+      const length = Math.min(CHUNK_BYTES, end);
+      const chunk = Buffer.allocUnsafe(length);
+      const read = readSync(fd, chunk, 0, length, end - length);
+      end -= length;
+      tail = Buffer.concat([chunk.subarray(0, read), tail]);
+      // Only whole lines: the text after the first newline (unless at the start of the file).
+      const first = end === 0 ? 0 : tail.indexOf(0x0a) + 1;
+      if (end > 0 && first === 0) continue;
+      const found = lastCwdIn(tail.toString('utf8', first));
+      if (found !== undefined) return found;
+      tail = tail.subarray(0, first);
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The top-level `cwd` of the last line in `text` that has one (lines are JSON objects). */
+function lastCwdIn(text: string): string | undefined {
+  for (let at = text.lastIndexOf('"cwd":'); at >= 0; ) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const end = text.indexOf('\n', at);
+    const cwd = cwdOf(text.slice(start, end < 0 ? undefined : end));
+    if (cwd !== undefined) return cwd;
+    at = start === 0 ? -1 : text.lastIndexOf('"cwd":', start - 1);
+  }
+  return undefined;
+}
+
+function cwdOf(line: string): string | undefined {
+  try {
+    const cwd = (JSON.parse(line) as { cwd?: unknown }).cwd;
+    return typeof cwd === 'string' && cwd.startsWith('/') ? cwd : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -68,20 +68,3 @@ function walk(dir: string, depth: number, usage: Usage): void {
 function isTranscript(name: string, depth: number, dir: string): boolean {
   return depth === 2 && name.endsWith('.jsonl') && basename(dirname(dir)) === 'projects';
 }
-
-/**
- * Whether the session has a conversation in the folder `slug` (its cwd) that `claude --continue` would
- * pick up: the same rule as `hasConversation`, so `list`, `resume`, `attach` and `cleanup` agree.
- */
-export function hasConversationIn(configDir: string, slug: string): boolean {
-  if (!isRealDirectory(configDir) || !isRealDirectory(join(configDir, 'projects'))) return false;
-  const folder = join(configDir, 'projects', slug);
-  if (!isRealDirectory(folder)) return false;
-  try {
-    return readdirSync(folder).some(
-      (name) => name.endsWith('.jsonl') && holdsConversation(join(folder, name)),
-    );
-  } catch {
-    return false;
-  }
-}

@@ -62,6 +62,13 @@ export const SessionRecordSchema = v.object({
       createdBranch: v.boolean(),
     }),
   ),
+  /**
+   * `fork`: the session and conversation this one continues a copy of. The fork's config dir keeps
+   * that transcript (under the conversation's uuid) until its own Claude has forked it.
+   */
+  forkedFrom: v.optional(
+    v.object({ session: v.pipe(v.string(), v.uuid()), conversation: v.pipe(v.string(), v.uuid()) }),
+  ),
   /** When a command first noticed that the recorded process had ended (for the audit log, once). */
   endedObservedAt: v.optional(Iso),
 });

@@ -125,8 +125,16 @@ export function gitAsync(cwd: string, args: readonly string[], options: GitOptio
  * Input stays the user's terminal, so a pager works.
  */
 export function gitOnTerminal(cwd: string, args: readonly string[], env?: NodeJS.ProcessEnv): number {
+  const caller = env ?? process.env;
+  const environment = gitEnvironment(caller);
+  // The user's own language on their terminal: in the C locale the pager (less) shows every
+  // non-ASCII letter of a diff as <C3><A9>.
+  for (const name of ['LC_ALL', 'LANGUAGE']) {
+    if (caller[name] === undefined) delete environment[name];
+    else environment[name] = caller[name];
+  }
   const result = childProcess().spawnSync('git', ['-C', cwd, ...args], {
-    env: gitEnvironment(env ?? process.env),
+    env: environment,
     stdio: 'inherit',
   });
   if (result.error) return 127;

@@ -20,6 +20,8 @@ import {
 export async function inspectWorktree(
   record: WorktreeRecord,
   env: NodeJS.ProcessEnv = process.env,
+  /** What git said about whole repositories, kept for the other worktrees of one listing. */
+  shared?: Map<string, Promise<GitResult>>,
 ): Promise<WorktreeState> {
   const state: WorktreeState = {
     problem: null,
@@ -39,6 +41,14 @@ export async function inspectWorktree(
     branchCommit: null,
   };
   const read = (cwd: string, args: string[]) => gitAsync(cwd, args, { env, readOnly: true });
+  const readRepository = (args: string[]) => {
+    const key = `${record.gitDir}\0${args.join('\0')}`;
+    const known = shared?.get(key);
+    if (known) return known;
+    const result = read(record.gitDir, args);
+    shared?.set(key, result);
+    return result;
+  };
   if (!existsSync(record.gitDir)) {
     return {
       ...state,
@@ -46,17 +56,17 @@ export async function inspectWorktree(
       detail: `the repository ${record.repo} is gone (no ${record.gitDir}): it was moved or deleted`,
     };
   }
-  const [list, branchRef, baseRef, stashList] = await Promise.all([
-    read(record.gitDir, ['worktree', 'list', '--porcelain', '-z']),
-    read(record.gitDir, ['rev-parse', '--verify', '-q', `refs/heads/${record.branch}`]),
-    read(record.gitDir, ['rev-parse', '--verify', '-q', '--end-of-options', `${record.base}^{commit}`]),
+  const [list, branches, baseRef, stashList] = await Promise.all([
+    readRepository(['worktree', 'list', '--porcelain', '-z']),
+    readRepository(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads']),
+    readRepository(['rev-parse', '--verify', '-q', '--end-of-options', `${record.base}^{commit}`]),
     // `git stash list` needs a work tree; the stash's reflog is the same list, read from the git dir.
-    read(record.gitDir, ['log', '--walk-reflogs', '--format=%gd%x09%gs', 'refs/stash', '--']),
+    readRepository(['log', '--walk-reflogs', '--format=%gd%x09%gs', 'refs/stash', '--']),
   ]);
   if (!list.ok) return failed(state, list);
   const entries = parseWorktreeList(list.stdout);
   const entry = findEntry(entries, record);
-  state.branchCommit = branchRef.ok ? branchRef.stdout.trim() : null;
+  state.branchCommit = branches.ok ? branchTip(branches.stdout, record.branch) : null;
   if (stashList.ok) state.stashes = stashesOn(stashList.stdout, record.branch);
   else if (!/bad revision 'refs\/stash'/.test(stashList.stderr)) return failed(state, stashList);
   if (entry) {
@@ -125,6 +135,12 @@ export async function inspectWorktree(
   const counts = aheadBehind?.ok ? parseAheadBehind(aheadBehind.stdout.trim()) : undefined;
   if (counts) Object.assign(state, counts);
   return state;
+}
+
+/** The commit of a branch in `git for-each-ref --format='%(objectname) %(refname)' refs/heads`. */
+function branchTip(output: string, branch: string): string | null {
+  const line = output.split('\n').find((each) => each.endsWith(` refs/heads/${branch}`));
+  return line ? line.slice(0, line.indexOf(' ')) : null;
 }
 
 function findEntry(entries: WorktreeListEntry[], record: WorktreeRecord): WorktreeListEntry | undefined {

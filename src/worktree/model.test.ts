@@ -431,6 +431,7 @@ describe('summarize', () => {
   it('a clean worktree', () => {
     expect(summarize(RECORD, state({ ahead: 2, behind: 1 }))).toEqual({
       path: RECORD.path,
+      repo: RECORD.repo,
       branch: RECORD.branch,
       base: 'main',
       dirty: false,

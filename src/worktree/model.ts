@@ -73,6 +73,8 @@ export interface WorktreeState {
 /** What `list --json` shows under `worktree`. */
 export interface WorktreeSummary {
   path: string;
+  /** The checkout it was made from (where `merge` brings its branch). */
+  repo: string;
   branch: string;
   base: string;
   dirty: boolean;
@@ -92,6 +94,7 @@ export interface WorktreeSummary {
 export function summarize(record: WorktreeRecord, state: WorktreeState): WorktreeSummary {
   return {
     path: state.path,
+    repo: record.repo,
     branch: record.branch,
     base: record.base,
     dirty: state.changed > 0,

@@ -690,7 +690,14 @@ try {
   await benchList();
   await benchUpdates();
   // The housekeeping benchmarks are scripts of their own; they print their own tables.
-  for (const script of ['doctor.mjs', 'cleanup.mjs', 'tmux.mjs', 'completion.mjs', 'worktree.mjs']) {
+  for (const script of [
+    'doctor.mjs',
+    'cleanup.mjs',
+    'tmux.mjs',
+    'completion.mjs',
+    'usage.mjs',
+    'worktree.mjs',
+  ]) {
     if (fs.existsSync(join(REPO, 'bench', script))) runScript(script);
   }
   console.log(`\n(bench took ${fmt(performance.now() / 1000, 0)} s)`);

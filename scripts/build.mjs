@@ -6,6 +6,9 @@
 // - dist/program.cjs: commander and every other command, required by launch.cjs only when needed;
 //   CommonJS too: a script compiled from a code cache cannot import() on Node 20.
 // - dist/completion.json: the command tree, read by `claude-session __complete` on every Tab.
+// - dist/prices.cjs: the price table (@pydantic/genai-prices, a dev dependency pinned exactly), about
+//   480 KB, required by src/usage/prices.ts only when a response must be priced; so the package still
+//   installs with no runtime dependency, offline.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -47,9 +50,33 @@ const launch = await build({
 // (and the hidden __complete, which answers every Tab without loading the program).
 const PROGRAM_ONLY =
   /node_modules\/commander\/|^src\/cli\/(program|action)|^src\/commands\/(?!new\.ts|resume\.ts|complete\.ts)/;
-const leaked = Object.keys(launch.metafile.inputs).filter((input) => PROGRAM_ONLY.test(input));
+// Usage accounting and its price table are for the usage command, list and show, never for a launch.
+const LAUNCH_NEVER = /^src\/usage\/|node_modules\/@pydantic\//;
+const leaked = Object.keys(launch.metafile.inputs).filter(
+  (input) => PROGRAM_ONLY.test(input) || LAUNCH_NEVER.test(input),
+);
 if (leaked.length > 0) throw new Error(`dist/launch.cjs pulls in program-only modules: ${leaked.join(', ')}`);
-await build({ ...cjs, entryPoints: ['src/cli/program.ts'], outfile: 'dist/program.cjs' });
+const program = await build({
+  ...cjs,
+  metafile: true,
+  entryPoints: ['src/cli/program.ts'],
+  outfile: 'dist/program.cjs',
+});
+// The price table is its own file, loaded when needed (src/usage/prices.ts), not part of the program.
+const tableInProgram = Object.keys(program.metafile.inputs).filter((input) => input.includes('@pydantic/'));
+if (tableInProgram.length > 0)
+  throw new Error(`dist/program.cjs includes the price table: ${tableInProgram}`);
+const PRICES = 'node_modules/@pydantic/genai-prices';
+const prices = JSON.parse(readFileSync(`${PRICES}/package.json`, 'utf8'));
+await build({
+  ...common,
+  format: 'cjs',
+  minify: true,
+  sourcemap: false,
+  entryPoints: [`${PRICES}/${prices.main}`],
+  outfile: 'dist/prices.cjs',
+  banner: { js: `/* ${prices.name}@${prices.version}\n${readFileSync(`${PRICES}/LICENSE`, 'utf8')}*/` },
+});
 copyFileSync(new URL('cli-loader.cjs', import.meta.url), new URL('../dist/cli.cjs', import.meta.url));
 // The command tree for shell completion, taken from the program just built: a Tab reads it from this
 // file and never loads commander (see src/commands/complete.ts).

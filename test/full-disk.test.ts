@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sandbox, snapshot } from './support/sandbox.js';
+import { REPO, Sandbox, snapshot } from './support/sandbox.js';
 
 // The root on a small tmpfs filled to the last byte: reading commands work without writing anything,
 // cleanup frees space without first needing any, and what must write fails in one line, losing nothing
@@ -46,6 +46,12 @@ beforeAll(async () => {
     JSON.stringify({ cleanup: { emptyGraceHours: 0 } }),
   );
   expect((await sandbox.run(['--name', 'kept', '--', '-p', 'work'], { env: env() })).code).toBe(0);
+  // A real run's transcripts, for usage (test/fixtures/claude-2.1.332/README.md).
+  cpSync(
+    join(REPO, 'test', 'fixtures', 'claude-2.1.332', 'usage'),
+    join(root, 'sessions', idOf('kept'), 'config', 'projects'),
+    { recursive: true },
+  );
   // An empty session: its Claude wrote nothing. Cleanup removes it at once (no grace).
   const empty = await sandbox.run(['--name', 'empty', '--', '-p', 'x'], {
     env: { ...env(), FAKE_CLAUDE_NO_WRITE: '1' },
@@ -80,6 +86,14 @@ describe.runIf(isRoot)('with the root on a full disk', () => {
     expect(JSON.parse(doctor.stdout).findings.length).toBeGreaterThan(0);
     // Not a byte, not an inode, not a modification time changed under the root.
     expect(snapshot(root)).toBe(before);
+  });
+
+  it('usage counts and prices all the same, its cache left unwritten', async () => {
+    const usage = await sandbox.run(['usage', '--json'], { env: env() });
+    expect(usage.code, usage.stderr).toBe(0);
+    expect(usage.stderr).toBe('');
+    expect(JSON.parse(usage.stdout).total).toMatchObject({ inputTokens: 3813, costUSD: 0.0301272 });
+    expect(existsSync(join(root, 'sessions', idOf('kept'), 'usage-cache.json'))).toBe(false);
   });
 
   it('pin fails in one line and leaves the record whole', async () => {

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +95,7 @@ describe('the npm package', () => {
       'dist/completion.json',
       'dist/launch.cache',
       'dist/launch.cjs',
+      'dist/prices.cjs',
       'dist/program.cjs',
       'libexec/hook',
       'package.json',
@@ -128,6 +138,18 @@ describe('the npm package', () => {
 
     const list = await run(['list', '--json']);
     expect(JSON.parse(list.stdout)).toMatchObject([{ id, name: 'packaged' }]);
+
+    // Costs from the price table the package carries (dist/prices.cjs), with no node_modules beside it.
+    cpSync(
+      join(REPO, 'test', 'fixtures', 'claude-2.1.332', 'usage'),
+      join(sessionDir, 'config', 'projects'),
+      {
+        recursive: true,
+      },
+    );
+    const usage = await run(['usage', '--json']);
+    expect(usage.stderr).toBe('');
+    expect(JSON.parse(usage.stdout).total).toMatchObject({ inputTokens: 3813, costUSD: 0.0301272 });
   });
 
   it('completes in bash from the installed package', () => {

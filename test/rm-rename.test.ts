@@ -229,13 +229,16 @@ describe('rm (item 17)', () => {
           /^claude-session: session "kept" \(\w{8}\) is pinned: `claude-session unpin kept` first, or --force \(nothing was removed\)$/,
         ],
         [['plain', 'nope'], /^claude-session: no session "nope": .* \(nothing was removed\)$/],
-        [['plain', 'kept', 'live', '--dry-run'], /is pinned: .*; session "live" .* is running/],
+        // Several refused: one line each, then that nothing was removed.
+        [
+          ['plain', 'kept', 'live', '--dry-run'],
+          /^claude-session: session "kept" .* is pinned: [^\n]*\nclaude-session: session "live" .* is running [^\n]*\nclaude-session: nothing was removed$/,
+        ],
       ];
       for (const [args, message] of refusals) {
         const result = await cs(['rm', ...args]);
         expect(result.code, args.join(' ')).toBe(1);
         expect(result.stderr.trim()).toMatch(message);
-        expect(result.stderr.trim().split('\n')).toHaveLength(1);
         expect(result.stdout).toBe('');
       }
       expect(snapshot(sandbox.root)).toBe(before);

@@ -1,15 +1,17 @@
-import { chmodSync, readdirSync, readlinkSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { chmodSync, readdirSync, readlinkSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AuditEntry, audit } from '../audit/audit.js';
 import { errorCode, isUserError } from '../core/errors.js';
-import { locksDir, sessionPaths, sessionsDir } from '../store/layout.js';
+import { locksDir, sessionPaths, sessionsDir, worktreesDir } from '../store/layout.js';
 import { liveDir } from '../store/live-index.js';
 import { namesDir } from '../store/names.js';
 import type { Panes } from '../store/running.js';
 import { acquireLock, type Lock, tryAcquireLock, withLock } from '../system/lock.js';
+import { removeInspected } from '../worktree/remove.js';
 import { collectOne, liveEntry, lstatQuiet } from './collect.js';
 import { startDeleter } from './deleter.js';
 import {
+  type CandidateWorktree,
   type CleanupCandidate,
   type CleanupRules,
   type Decision,
@@ -18,11 +20,12 @@ import {
   mayClearTemp,
   type Removal,
 } from './plan.js';
+import { unknownDir, type WorktreeOutcome, worktreeAudit } from './worktree.js';
 
 export type Outcome =
-  | { status: 'removed'; freedBytes: number }
+  | { status: 'removed'; freedBytes: number; worktree: WorktreeOutcome | null }
   | { status: 'skipped'; rule: KeepRule; reason: string }
-  | { status: 'failed'; reason: string };
+  | { status: 'failed'; reason: string; worktree: WorktreeOutcome | null };
 
 export const TRASH_PREFIX = '.trash-';
 
@@ -44,13 +47,18 @@ export interface RemoveOptions {
   panes: Panes;
   /** How long to wait for a session's lock; 0 (cleanup): a busy lock means skip that session. */
   lockWaitMs?: number;
+  /** `rm --force` naming this one session: its worktree goes even with work in it (saved first). */
+  discardWork?: (id: string) => boolean;
+  /** For git (the worktrees). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
  * Removes the planned sessions, safely against a resume starting at the same moment: under each
  * session's lock (which resume holds while it checks and prepares a session), the session is read and
- * judged again, then its dir is renamed out of `sessions/` in one step, so a resume finds the whole
- * session or none. The renamed dirs are deleted meanwhile by fs.rmSync on worker threads
+ * judged again (its worktree too), its worktree is removed, then its dir is renamed out of `sessions/`
+ * in one step, so a resume finds the whole session or none. The worktree goes first: when git cannot
+ * remove it the session stays, so there is never a worktree left that no session accounts for. The renamed dirs are deleted meanwhile by fs.rmSync on worker threads
  * (deleter.ts), which never follows a link: the shared entries, and anything a planted link points
  * to, stay untouched. Outcomes are in the order of `removals`.
  */
@@ -65,12 +73,12 @@ export async function removeSessions(
   try {
     const deleting: Promise<void>[] = [];
     for (const [index, removal] of removals.entries()) {
-      const moved = moveAsideLocked(root, removal, planned.get(removal.id), options);
+      const moved = await moveAsideLocked(root, removal, planned.get(removal.id), options);
       if ('status' in moved) {
         outcomes[index] = moved;
         continue;
       }
-      outcomes[index] = { status: 'removed', freedBytes: moved.freedBytes };
+      outcomes[index] = { status: 'removed', freedBytes: moved.freedBytes, worktree: moved.worktree };
       const deleted = deleter.remove(moved.trash).then((problem) => {
         if (problem) outcomes[index] = retryDelete(root, removal, moved, problem);
       });
@@ -89,26 +97,27 @@ export async function removeSessions(
 /** A tree the worker could not delete (`problem`): once more here, making its dirs writable first. */
 function retryDelete(root: string, removal: Removal, moved: Moved, problem: string): Outcome {
   const still = removeTree(moved.trash) && problem;
-  if (still === undefined) return { status: 'removed', freedBytes: moved.freedBytes };
+  if (still === undefined)
+    return { status: 'removed', freedBytes: moved.freedBytes, worktree: moved.worktree };
   const reason = `moved to ${moved.trash} but not deleted (${still}): remove it by hand`;
   auditRemoval(root, removal, 'failed', reason);
-  return { status: 'failed', reason };
+  return { status: 'failed', reason, worktree: moved.worktree };
 }
 
-type Moved = { trash: string; freedBytes: number };
+type Moved = { trash: string; freedBytes: number; worktree: WorktreeOutcome | null };
 
-function moveAsideLocked(
+async function moveAsideLocked(
   root: string,
   removal: Removal,
   planned: CleanupCandidate | undefined,
   options: RemoveOptions,
-): Outcome | Moved {
+): Promise<Outcome | Moved> {
   const lock = options.lockWaitMs
     ? waitForLock(root, removal.id, options.lockWaitMs)
     : tryAcquireLock(locksDir(root), `session-${removal.id}`);
   if (!lock) return { status: 'skipped', rule: 'busy', reason: 'being resumed or changed right now' };
   try {
-    return moveAside(root, removal, planned, options);
+    return await moveAside(root, removal, planned, options);
   } finally {
     lock.release();
   }
@@ -123,50 +132,98 @@ function waitForLock(root: string, id: string, waitMs: number): Lock | undefined
   }
 }
 
-/** Under the session's lock: judge it again, then rename it out of `sessions/`. */
-function moveAside(
+/**
+ * Under the session's lock: judge it again (its worktree as git sees it now), remove its worktree, then
+ * rename it out of `sessions/`. Nothing is awaited between the judging and the removal.
+ */
+async function moveAside(
   root: string,
   removal: Removal,
   planned: CleanupCandidate | undefined,
   options: RemoveOptions,
-): Outcome | Moved {
+): Promise<Outcome | Moved> {
   const dir = sessionPaths(root, removal.id).dir;
   if (!lstatQuiet(dir)) {
     return { status: 'skipped', rule: 'gone', reason: 'already removed' };
   }
   const indexed = liveEntry(root, removal.id);
-  const fresh = collectOne(root, removal.id, indexed, options.panes, planned);
+  const fresh = await collectOne(root, removal.id, indexed, options.panes, { planned, env: options.env });
   const decision = options.judge(fresh);
   if (!decision.remove) {
-    const rule = decision.rule === 'not-ours' ? 'not-ours' : 'changed';
+    const rule =
+      decision.rule === 'not-ours' || decision.rule === 'worktree-work' ? decision.rule : 'changed';
     return { status: 'skipped', rule, reason: decision.reason };
+  }
+  const worktree = fresh.worktree && removeWorktreeOf(root, removal.id, fresh.worktree, options);
+  if (worktree?.removal.refused) {
+    const reason = `its worktree was not removed, so the session stays: ${worktree.removal.refused}`;
+    auditRemoval(root, removal, 'failed', reason);
+    return { status: 'failed', reason, worktree };
   }
   const trash = join(sessionsDir(root), `${TRASH_PREFIX}${removal.id}-${process.pid}`);
   try {
     renameSync(dir, trash);
   } catch (error) {
-    const reason = `could not move it aside (${errorCode(error) ?? String(error)})`;
+    const gone = worktree?.removal.worktree === 'removed' ? ' (its worktree was removed)' : '';
+    const reason = `could not move it aside (${errorCode(error) ?? String(error)})${gone}`;
     auditRemoval(root, removal, 'failed', reason);
-    return { status: 'failed', reason };
+    return { status: 'failed', reason, worktree };
   }
   forgetIndexes(root, removal.id, fresh.record === 'ok' ? fresh.name : undefined, indexed !== undefined);
   // Removed for every reader from here on: resume, list and show no longer see it.
-  auditRemoval(root, removal, 'ok', removal.reason);
-  return { trash, freedBytes: fresh.diskBytes };
+  auditRemoval(
+    root,
+    removal,
+    'ok',
+    worktree ? `${removal.reason}; ${worktreeAudit(worktree)}` : removal.reason,
+  );
+  return { trash, freedBytes: fresh.diskBytes, worktree };
+}
+
+/**
+ * Removes the session's worktree and the branch it made, from git's view of it just taken: refused
+ * (the session then stays) when it holds work, unless this is `rm --force` on this one session.
+ */
+function removeWorktreeOf(
+  root: string,
+  id: string,
+  worktree: CandidateWorktree,
+  options: RemoveOptions,
+): WorktreeOutcome {
+  const force = worktree.atRisk.length > 0 && options.discardWork?.(id) === true;
+  if (!worktree.found) {
+    const removal = unknownDir(worktree);
+    if (removal.worktree === 'removed') {
+      try {
+        rmdirSync(worktree.path);
+      } catch {}
+    }
+    return { path: worktree.path, record: null, problem: null, removal };
+  }
+  const { record, state } = worktree.found;
+  const removal = removeInspected(record, state, {
+    id,
+    worktreesDir: worktreesDir(root),
+    force,
+    locksDir: locksDir(root),
+    env: options.env,
+  });
+  return { path: worktree.path, record, problem: state.problem, removal };
 }
 
 /** Empties the temp dir of an ended session that stays, if it is still ended and idle. */
-export function clearTemp(
+export async function clearTemp(
   root: string,
   planned: CleanupCandidate,
   rules: CleanupRules,
   panes: Panes,
-): number | undefined {
+  env?: NodeJS.ProcessEnv,
+): Promise<number | undefined> {
   const id = planned.id;
   const lock = tryAcquireLock(locksDir(root), `session-${id}`);
   if (!lock) return undefined;
   try {
-    const fresh = collectOne(root, id, liveEntry(root, id), panes, planned);
+    const fresh = await collectOne(root, id, liveEntry(root, id), panes, { planned, env });
     if (decide(fresh, rules).remove || !mayClearTemp(fresh, rules)) return undefined;
     const tmp = sessionPaths(root, id).tmpDir;
     if (!lstatQuiet(tmp)?.isDirectory()) return undefined;

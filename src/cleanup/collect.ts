@@ -1,24 +1,50 @@
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { isRealDirectory, measureUsage } from '../live/usage.js';
-import type { SessionPaths } from '../store/layout.js';
+import { type SessionPaths, worktreesDir } from '../store/layout.js';
 import { liveDir, parseLiveTarget } from '../store/live-index.js';
+import type { SessionRecord } from '../store/record.js';
 import { readSession, sessionIds } from '../store/records.js';
 import { type Panes, runningProcess } from '../store/running.js';
 import { readFileIfExists } from '../system/files.js';
 import { isAlive, type ProcessIdentity } from '../system/proc.js';
-import { type CleanupCandidate, recordHealth } from './plan.js';
+import { inspectWorktree } from '../worktree/inspect.js';
+import { workAtRisk } from '../worktree/model.js';
+import { type CandidateWorktree, type CleanupCandidate, recordHealth } from './plan.js';
+
+/** Sessions whose worktrees are asked about at once (each costs a handful of git processes). */
+const INSPECTING = 8;
 
 /**
  * What cleanup needs to know about each session, read from disk without changing anything (the dry
  * run must leave the root as it was: so the live index is read here, not pruned as liveSessionIds does).
- * One no-follow walk per session, as `list` does.
+ * One no-follow walk per session, as `list` does, and git's view of its worktree when it has one.
  */
-export function collectCandidates(root: string, panes: Panes): CleanupCandidate[] {
+export async function collectCandidates(
+  root: string,
+  panes: Panes,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CleanupCandidate[]> {
   const live = readLiveIndex(root);
-  return sessionIds(root)
-    .sort()
-    .map((id) => collectOne(root, id, live.get(id), panes));
+  const ids = sessionIds(root).sort();
+  return mapLimited(ids, INSPECTING, (id) => collectOne(root, id, live.get(id), panes, { env }));
+}
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const work = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, work));
+  return results;
 }
 
 /** The live index as it is: id -> the process it names. */
@@ -45,18 +71,26 @@ export function liveEntry(root: string, id: string): ProcessIdentity | undefined
   }
 }
 
+export interface CollectOptions {
+  /** The same session as the plan saw it (see collectOne). */
+  planned?: CleanupCandidate;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * One session as cleanup sees it; `indexed` is its live index entry, if any. With `planned` (the same
- * session as the plan saw it), only the record, the process and the dir are read again, not the whole
- * tree: what changes between the plan and the removal is a resume (its record) or a Claude (its process).
+ * session as the plan saw it), only the record, the process, the dir and the worktree are read again,
+ * not the whole tree: what changes between the plan and the removal is a resume (its record), a Claude
+ * (its process) or someone's work in its worktree.
  */
-export function collectOne(
+export async function collectOne(
   root: string,
   id: string,
   indexed: ProcessIdentity | undefined,
   panes: Panes,
-  planned?: CleanupCandidate,
-): CleanupCandidate {
+  options: CollectOptions = {},
+): Promise<CleanupCandidate> {
+  const { planned } = options;
   const found = readSession(root, id);
   const { paths, record } = found;
   const dirStat = lstatQuiet(paths.dir);
@@ -93,6 +127,43 @@ export function collectOne(
     diskBytes: sizes.diskBytes,
     tempBytes: sizes.tempBytes,
     hasTemp: sizes.hasTemp,
+    worktree: await collectWorktree(root, id, record, found.problem, options.env),
+  };
+}
+
+/**
+ * The session's worktree and what removing it would lose. Without a record that names one, a dir
+ * under the worktrees dir for this session still counts, as work nobody can account for, unless empty.
+ */
+async function collectWorktree(
+  root: string,
+  id: string,
+  record: SessionRecord | undefined,
+  problem: string | undefined,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<CandidateWorktree | null> {
+  if (record?.worktree) {
+    const state = await inspectWorktree(record.worktree, env);
+    return {
+      path: state.path,
+      branch: record.worktree.branch,
+      atRisk: workAtRisk(state),
+      found: { record: record.worktree, state },
+    };
+  }
+  const dir = join(worktreesDir(root), id);
+  const stat = lstatQuiet(dir);
+  if (!stat) return null;
+  let empty = false;
+  try {
+    empty = stat.isDirectory() && readdirSync(dir).length === 0;
+  } catch {}
+  const why = problem ?? 'it names no worktree';
+  return {
+    path: dir,
+    branch: null,
+    atRisk: empty ? [] : [`files its session's record cannot account for (${why})`],
+    found: null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRecord } from '../store/record.js';
 import {
+  type CandidateWorktree,
   type CleanupCandidate,
   type CleanupRules,
   decide,
@@ -29,9 +30,16 @@ function session(idleMs: number | undefined, extra: Partial<CleanupCandidate> = 
     diskBytes: 4096,
     tempBytes: 0,
     hasTemp: false,
+    worktree: null,
     ...extra,
   };
 }
+
+const worktree = (atRisk: string[]): { worktree: CandidateWorktree } => ({
+  worktree: { path: '/r/worktrees/1/app', branch: 'claude-session/x', atRisk, found: null },
+});
+const clean = worktree([]);
+const dirty = worktree(['1 untracked file (notes.txt)', '2 commits on no other branch or remote (abc fix)']);
 
 const chat = { hasConversation: true };
 const empty = { hasConversation: false };
@@ -123,6 +131,57 @@ describe('decide', () => {
       'inactive',
       'inactive for 1m (limit 0s)',
     ],
+    ['old, its worktree clean and merged', 40 * DAY, clean, {}, true, 'inactive', 'inactive for 40d'],
+    ['empty, its worktree clean', 2 * HOUR, { ...empty, ...clean }, {}, true, 'empty', 'empty'],
+    [
+      'old, its worktree holding work',
+      40 * DAY,
+      dirty,
+      {},
+      false,
+      'worktree-work',
+      'inactive for 40d (limit 30d), but its worktree /r/worktrees/1/app holds work that would be lost: 1 untracked file (notes.txt); 2 commits on no other branch or remote (abc fix)',
+    ],
+    [
+      'empty, its worktree holding work',
+      2 * HOUR,
+      { ...empty, ...dirty },
+      {},
+      false,
+      'worktree-work',
+      'empty',
+    ],
+    ['recent, its worktree holding work', DAY, dirty, {}, false, 'recent', 'last active 1d ago'],
+    [
+      'running, its worktree holding work',
+      90 * DAY,
+      { ...dirty, live: true },
+      {},
+      false,
+      'running',
+      'running',
+    ],
+    [
+      'pinned, its worktree holding work',
+      90 * DAY,
+      { ...dirty, pinned: true },
+      {},
+      false,
+      'pinned',
+      'pinned',
+    ],
+    [
+      'a corrupt record and a worktree dir it cannot account for',
+      40 * DAY,
+      {
+        ...corrupt,
+        ...worktree(["files its session's record cannot account for (session.json is not valid JSON)"]),
+      },
+      {},
+      false,
+      'worktree-work',
+      'broken (session.json is not valid JSON), inactive for 40d (limit 30d), but its worktree',
+    ],
     [
       'activity in the future (clock skew)',
       -DAY,
@@ -149,17 +208,42 @@ describe('planCleanup', () => {
         session(DAY, { id: id(2), hasTemp: true, tempBytes: 100 }),
         session(DAY, { id: id(3), live: true, hasTemp: true, tempBytes: 100 }),
         session(10 * 60_000, { id: id(4), hasTemp: true, tempBytes: 100 }),
+        session(40 * DAY, { id: id(5), ...clean }),
+        session(40 * DAY, { id: id(6), ...dirty }),
       ],
       rules,
     );
     expect(plan.remove).toEqual([
-      { id: id(1), name: 'old', rule: 'inactive', reason: 'inactive for 40d (limit 30d)', diskBytes: 8192 },
+      {
+        id: id(1),
+        name: 'old',
+        rule: 'inactive',
+        reason: 'inactive for 40d (limit 30d)',
+        diskBytes: 8192,
+        worktree: null,
+      },
+      {
+        id: id(5),
+        name: null,
+        rule: 'inactive',
+        reason: 'inactive for 40d (limit 30d)',
+        diskBytes: 4096,
+        worktree: { path: '/r/worktrees/1/app', branch: 'claude-session/x' },
+      },
     ]);
     expect(plan.keep.map((keep) => [keep.id, keep.rule])).toEqual([
       [id(2), 'recent'],
       [id(3), 'running'],
       [id(4), 'recent'],
+      [id(6), 'worktree-work'],
     ]);
+    // The report and --json show what the worktree holds.
+    expect(plan.keep.at(-1)?.worktree).toEqual({
+      path: '/r/worktrees/1/app',
+      branch: 'claude-session/x',
+      atRisk: dirty.worktree.atRisk,
+    });
+    expect(plan.keep[0]).not.toHaveProperty('worktree');
     // Ended and idle past the grace: yes; running, or ended a few minutes ago: no.
     expect(plan.clearTemp).toEqual([{ id: id(2), name: null, tempBytes: 100 }]);
   });
@@ -202,8 +286,8 @@ describe('recordHealth', () => {
 
 describe('decideAsked (rm)', () => {
   const foreign = { record: 'foreign' as const, problem: 'session.json has schema 2, this version reads 1' };
-  // [what, session fields, force, remove?, rule, reason contains]
-  const cases: [string, Partial<CleanupCandidate>, boolean, boolean, string, string][] = [
+  // [what, session fields, force, remove?, rule, reason contains, discard work (--force naming it alone)]
+  const cases: [string, Partial<CleanupCandidate>, boolean, boolean, string, string, boolean?][] = [
     ['an ended session, however recent', {}, false, true, 'asked', 'by rm'],
     ['an empty one', empty, false, true, 'asked', 'by rm'],
     ['a broken record', corrupt, false, true, 'asked', 'by rm (broken (session.json is not valid JSON))'],
@@ -215,9 +299,52 @@ describe('decideAsked (rm)', () => {
     ['a newer record, forced', foreign, true, true, 'asked', 'has schema 2, this version reads 1, --force'],
     ['a link', { notOurs: 'the session dir is a symbolic link' }, true, false, 'not-ours', 'not ours'],
     ['another user', { notOurs: 'the session dir belongs to uid 7' }, true, false, 'not-ours', 'uid 7'],
+    ['its worktree clean and merged', clean, false, true, 'asked', 'by rm'],
+    [
+      'its worktree holding work',
+      dirty,
+      false,
+      false,
+      'worktree-work',
+      'its worktree /r/worktrees/1/app holds work that would be lost: 1 untracked file (notes.txt); 2 commits',
+    ],
+    [
+      'its worktree holding work, --force with others named',
+      dirty,
+      true,
+      false,
+      'worktree-work',
+      'holds work',
+    ],
+    [
+      'its worktree holding work, --force naming it alone',
+      dirty,
+      true,
+      true,
+      'asked',
+      'by rm (the work in its worktree discarded, --force)',
+      true,
+    ],
+    [
+      'running, its worktree holding work, alone',
+      { ...dirty, live: true },
+      true,
+      false,
+      'running',
+      'running',
+      true,
+    ],
+    [
+      'pinned, its worktree holding work, forced',
+      { ...dirty, pinned: true },
+      true,
+      false,
+      'worktree-work',
+      'holds',
+    ],
   ];
-  it.each(cases)('%s', (_what, fields, force, remove, rule, reason) => {
-    const decision = decideAsked(session(HOUR, fields), force);
+  it.each(cases)('%s', (_what, fields, force, remove, rule, reason, discardWork = false) => {
+    const decision = decideAsked(session(HOUR, fields), force, discardWork);
     expect(decision).toMatchObject({ remove, rule });
     expect(decision.reason).toContain(reason);
   });

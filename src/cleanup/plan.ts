@@ -1,4 +1,5 @@
 import { formatDuration } from '../core/duration.js';
+import type { WorktreeRecord, WorktreeState } from '../worktree/model.js';
 
 /**
  * Which sessions cleanup removes, from plain data read beforehand (collect.ts). Pure: the dry run and
@@ -31,6 +32,22 @@ export interface CleanupCandidate {
   /** Bytes in its temp dir (CLAUDE_CODE_TMPDIR) and whether it holds anything. */
   tempBytes: number;
   hasTemp: boolean;
+  /** Its git worktree, or null when it has none. */
+  worktree: CandidateWorktree | null;
+}
+
+/** A session's worktree as cleanup and rm judge it (collect.ts asks git). */
+export interface CandidateWorktree {
+  /** Where it is now. */
+  path: string;
+  branch: string | null;
+  /** What removing it (and its branch) would lose, one item each: empty when it may go. */
+  atRisk: string[];
+  /**
+   * The record and what git says now; null when the session's record cannot tell which worktree its
+   * dir under the worktrees dir is (a broken record): then it is never removed, only left.
+   */
+  found: { record: WorktreeRecord; state: WorktreeState } | null;
 }
 
 export interface CleanupRules {
@@ -51,6 +68,7 @@ export type KeepRule =
   | 'unknown-record'
   | 'recent'
   | 'not-empty'
+  | 'worktree-work'
   | 'busy'
   | 'changed'
   | 'gone';
@@ -65,6 +83,8 @@ export interface Removal {
   rule: RemoveRule;
   reason: string;
   diskBytes: number;
+  /** Its worktree, which goes first (with its branch when nothing on it was only there). */
+  worktree: { path: string; branch: string | null } | null;
 }
 
 export interface Keeping {
@@ -72,6 +92,8 @@ export interface Keeping {
   name: string | null;
   rule: KeepRule;
   reason: string;
+  /** With `worktree-work`: its worktree and what removing it would lose. */
+  worktree?: { path: string; branch: string | null; atRisk: string[] };
 }
 
 export interface CleanupPlan {
@@ -82,6 +104,12 @@ export interface CleanupPlan {
 }
 
 export function decide(session: CleanupCandidate, rules: CleanupRules): Decision {
+  const decision = decideDir(session, rules);
+  if (!decision.remove || !holdsWork(session)) return decision;
+  return keep('worktree-work', `${decision.reason}, but ${worktreeWork(session.worktree)}`);
+}
+
+function decideDir(session: CleanupCandidate, rules: CleanupRules): Decision {
   if (session.live) return keep('running', `running${session.pid ? ` (pid ${session.pid})` : ''}`);
   if (session.notOurs) return keep('not-ours', `not ours to delete: ${session.notOurs}`);
   if (session.pinned) return keep('pinned', 'pinned (`claude-session unpin` lets cleanup remove it)');
@@ -114,16 +142,19 @@ export function decide(session: CleanupCandidate, rules: CleanupRules): Decision
  * ends its Claude first) or whose dir is not ours; a pinned one, or one whose record a newer version
  * wrote, only with `force`. Pure, like decide.
  */
-export function decideAsked(session: CleanupCandidate, force: boolean): Decision {
+export function decideAsked(session: CleanupCandidate, force: boolean, discardWork = false): Decision {
   if (session.live) return keep('running', `running${session.pid ? ` (pid ${session.pid})` : ''}`);
   if (session.notOurs) return keep('not-ours', `${session.notOurs}: not ours to delete`);
   if (session.pinned && !force) return keep('pinned', 'pinned');
   if (session.record === 'foreign' && !force)
     return keep('unknown-record', session.problem ?? 'unknown record');
+  const work = holdsWork(session);
+  if (work && !discardWork) return keep('worktree-work', worktreeWork(session.worktree));
   const how = [
     session.record === 'corrupt' ? `broken (${session.problem})` : undefined,
     session.pinned ? 'pinned, --force' : undefined,
     session.record === 'foreign' ? `${session.problem}, --force` : undefined,
+    work ? 'the work in its worktree discarded, --force' : undefined,
   ].filter((part) => part !== undefined);
   return { remove: true, rule: 'asked', reason: `by rm${how.length > 0 ? ` (${how.join('; ')})` : ''}` };
 }
@@ -140,10 +171,11 @@ export function planCleanup(sessions: readonly CleanupCandidate[], rules: Cleanu
         rule: decision.rule,
         reason: decision.reason,
         diskBytes: session.diskBytes,
+        worktree: session.worktree && { path: session.worktree.path, branch: session.worktree.branch },
       });
       continue;
     }
-    plan.keep.push({ id, name, rule: decision.rule, reason: decision.reason });
+    plan.keep.push(keeping(session, decision.rule, decision.reason));
     if (mayClearTemp(session, rules)) plan.clearTemp.push({ id, name, tempBytes: session.tempBytes });
   }
   return plan;
@@ -161,6 +193,34 @@ export function mayClearTemp(session: CleanupCandidate, rules: CleanupRules): bo
     session.record !== 'foreign' &&
     idle(session, rules) >= rules.emptyGraceMs
   );
+}
+
+/** A kept session as the report shows it: with what its worktree holds when that is why. */
+export function keeping(session: CleanupCandidate, rule: KeepRule, reason: string): Keeping {
+  const { id, name, worktree } = session;
+  return rule === 'worktree-work' && worktree
+    ? {
+        id,
+        name,
+        rule,
+        reason,
+        worktree: { path: worktree.path, branch: worktree.branch, atRisk: worktree.atRisk },
+      }
+    : { id, name, rule, reason };
+}
+
+function holdsWork(session: CleanupCandidate): boolean {
+  return session.worktree !== null && session.worktree.atRisk.length > 0;
+}
+
+function worktreeWork(worktree: CandidateWorktree | null): string {
+  // What happened to it, when git's view is odd but readable (a branch deleted under it, say): the
+  // unreadable ones say so in what is at risk.
+  const state = worktree?.found?.state;
+  const odd =
+    state?.problem === 'branch-missing' || state?.problem === 'missing' || state?.problem === 'moved';
+  const detail = odd && state?.detail ? ` (${state.detail})` : '';
+  return `its worktree ${worktree?.path}${detail} holds work that would be lost: ${worktree?.atRisk.join('; ')}`;
 }
 
 function idle(session: CleanupCandidate, rules: CleanupRules): number {

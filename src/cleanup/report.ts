@@ -2,6 +2,7 @@ import { formatDuration } from '../core/duration.js';
 import { formatBytes, printable, table, tildify } from '../core/format.js';
 import { shortId } from '../store/layout.js';
 import type { CleanupRules, Keeping, KeepRule, Removal } from './plan.js';
+import { type WorktreeOutcome, worktreeJson, worktreeLines } from './worktree.js';
 
 /** What a cleanup did, or (dry run) would do. */
 export interface CleanupResult {
@@ -13,6 +14,8 @@ export interface CleanupResult {
   temp: { id: string; name: string | null; tempBytes: number }[];
   leftovers: string[];
   notOurs: string[];
+  /** What was (dry run: would be) done with the worktrees of the sessions removed or failed, by id. */
+  worktrees: ReadonlyMap<string, WorktreeOutcome>;
 }
 
 export function freedBytes(result: CleanupResult): number {
@@ -28,14 +31,19 @@ export function cleanupJson(result: CleanupResult): Record<string, unknown> {
     olderThanMs: rules.olderThanMs,
     emptyGraceMs: rules.emptyGraceMs,
     onlyEmpty: rules.onlyEmpty,
-    [dryRun ? 'wouldRemove' : 'removed']: result.removed,
+    [dryRun ? 'wouldRemove' : 'removed']: result.removed.map((removal) => withWorktree(result, removal)),
     kept: result.kept,
-    failed: result.failed,
+    failed: result.failed.map((failure) => withWorktree(result, failure)),
     [dryRun ? 'wouldClearTemp' : 'clearedTemp']: result.temp,
     [dryRun ? 'wouldRemoveLeftovers' : 'removedLeftovers']: result.leftovers,
     notOurs: result.notOurs,
     freedBytes: freedBytes(result),
   };
+}
+
+function withWorktree<T extends Removal>(result: CleanupResult, removal: T): T {
+  const outcome = result.worktrees.get(removal.id);
+  return outcome ? { ...removal, worktree: worktreeJson(outcome) } : removal;
 }
 
 /** Rules whose sessions are counted, not listed: the ordinary reasons to keep one. */
@@ -57,10 +65,14 @@ export function cleanupText(result: CleanupResult, home: string): string {
       `${would('removed', 'would remove')} ${count(result.removed.length, 'session')}, ${would('freed', 'freeing')} ${size} (rules: ${criteria}):`,
     );
     out.push(sessionTable(result.removed));
+    for (const removal of result.removed) out.push(...worktreeText(result, removal, dryRun));
   }
   if (result.failed.length > 0) {
     out.push(`could not remove ${count(result.failed.length, 'session')}:`);
-    for (const failure of result.failed) out.push(`  ${label(failure)}  ${printable(failure.error)}`);
+    for (const failure of result.failed) {
+      out.push(`  ${label(failure)}  ${printable(failure.error)}`);
+      out.push(...worktreeText(result, failure, dryRun));
+    }
   }
   if (result.kept.length > 0) {
     const byRule = new Map<string, number>();
@@ -95,6 +107,12 @@ export function sessionTable(removals: readonly Removal[]): string {
     printable(removal.reason),
   ]);
   return table(['ID', 'NAME', 'SIZE', 'WHY'], rows).trimEnd();
+}
+
+function worktreeText(result: CleanupResult, removal: Removal, dryRun: boolean): string[] {
+  const outcome = result.worktrees.get(removal.id);
+  if (!outcome) return [];
+  return worktreeLines(outcome, dryRun).map((line) => `  ${shortId(removal.id)}: ${printable(line)}`);
 }
 
 function label(session: { id: string; name: string | null }): string {

@@ -48,10 +48,13 @@ export function registerHousekeepingCommands(program: Command, services: Service
     .command('rm')
     .summary('remove sessions (never a running or pinned one without --force)')
     .description(
-      'Remove the sessions named, with the safety of cleanup: never a running or pinned session without --force (which ends a running Claude first, as kill does), never a dir that is not ours. Every session is checked before the first is removed.',
+      'Remove the sessions named, with the safety of cleanup: never a running or pinned session without --force (which ends a running Claude first, as kill does), never a dir that is not ours. A session goes with its worktree and the branch it made; a worktree holding work stops it unless --force names that one session. Every session is checked before the first is removed.',
     )
     .argument('<session...>', 'ids, unique id prefixes, or names')
-    .option('-f, --force', 'also remove a pinned session, and end a running one first')
+    .option(
+      '-f, --force',
+      "also remove a pinned session, end a running one first, and (naming one session alone) discard its worktree's work, saved first",
+    )
     .option('--dry-run', 'show what would be removed and change nothing')
     .option('--json', 'print a JSON object for scripts')
     .addHelpText(

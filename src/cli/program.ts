@@ -14,6 +14,7 @@ import { registerHealthCommands } from './program-health.js';
 import { registerHousekeepingCommands } from './program-housekeeping.js';
 import { registerReviewCommands } from './program-review.js';
 import { registerTmuxCommands } from './program-tmux.js';
+import { registerUsageCommand } from './program-usage.js';
 
 declare const __VERSION__: string;
 
@@ -312,6 +313,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
   registerReviewCommands(program, services, run, argv);
   registerHousekeepingCommands(program, services, run);
   registerHealthCommands(program, services, run);
+  registerUsageCommand(program, services, run);
   registerAnswersCommands(program, services, run);
   registerCompletionCommand(program, services, run);
   return program;

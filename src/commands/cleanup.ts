@@ -4,11 +4,13 @@ import { findLeftovers, removeLeftovers } from '../cleanup/leftovers.js';
 import { type CleanupRules, decide, planCleanup } from '../cleanup/plan.js';
 import { type CleanupResult, cleanupJson, cleanupText, sessionTable } from '../cleanup/report.js';
 import { CLEANUP_SCHEDULE, cleanupJob, timerEnvironment } from '../cleanup/timer.js';
+import { predictRemoval, type WorktreeOutcome } from '../cleanup/worktree.js';
 import type { Services } from '../config/services.js';
 import { harvestAnswers } from '../configdir/answers-store.js';
 import { parseDuration } from '../core/duration.js';
 import { EXIT, UserError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
+import { worktreesDir } from '../store/layout.js';
 import { tmuxPanes } from '../store/running.js';
 import { readline, tty } from '../system/lazy.js';
 import { installedEntry, installTimer, removeTimer } from '../system/scheduler.js';
@@ -40,9 +42,20 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
     nowMs: services.now().getTime(),
     onlyEmpty: options.empty,
   };
-  const candidates = collectCandidates(root, tmuxPanes(services.env));
+  const candidates = await collectCandidates(root, tmuxPanes(services.env), services.env);
   const plan = planCleanup(candidates, rules);
   const leftovers = findLeftovers(root, rules.nowMs);
+  const planned = new Map(candidates.map((candidate) => [candidate.id, candidate]));
+  // What the dry run says about each worktree: the same judgement apply makes, without git.
+  const predicted = new Map<string, WorktreeOutcome>();
+  for (const removal of plan.remove) {
+    const worktree = planned.get(removal.id)?.worktree;
+    if (worktree)
+      predicted.set(
+        removal.id,
+        predictRemoval(worktree, { id: removal.id, worktreesDir: worktreesDir(root), force: false }),
+      );
+  }
   const preview: CleanupResult = {
     dryRun: true,
     rules,
@@ -52,6 +65,7 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
     temp: plan.clearTemp,
     leftovers: leftovers.ours.map((leftover) => leftover.path),
     notOurs: leftovers.notOurs,
+    worktrees: predicted,
   };
   if (options.dryRun) return print(services, preview, options.json);
   if (plan.remove.length > 0 && !options.yes && !(await confirmed(services, preview))) {
@@ -60,22 +74,31 @@ export async function cleanup(services: Services, options: CleanupOptions): Prom
   }
   // What the user answered in a session it removes holds for later sessions (see configdir/answers-store.ts).
   if (plan.remove.length > 0) harvestAnswers(root);
-  const result: CleanupResult = { ...preview, dryRun: false, removed: [], kept: [...plan.keep], temp: [] };
-  const planned = new Map(candidates.map((candidate) => [candidate.id, candidate]));
+  const worktrees = new Map<string, WorktreeOutcome>();
+  const result: CleanupResult = {
+    ...preview,
+    dryRun: false,
+    removed: [],
+    kept: [...plan.keep],
+    temp: [],
+    worktrees,
+  };
   const fresh = tmuxPanes(services.env, { fresh: true });
   const outcomes = await removeSessions(root, plan.remove, planned, {
     judge: (session) => decide(session, rules),
     panes: fresh,
+    env: services.env,
   });
   for (const [index, removal] of plan.remove.entries()) {
     const outcome = outcomes[index] as Outcome;
+    if (outcome.status !== 'skipped' && outcome.worktree) worktrees.set(removal.id, outcome.worktree);
     if (outcome.status === 'removed') result.removed.push({ ...removal, diskBytes: outcome.freedBytes });
     else if (outcome.status === 'failed') result.failed.push({ ...removal, error: outcome.reason });
     else result.kept.push({ id: removal.id, name: removal.name, rule: outcome.rule, reason: outcome.reason });
   }
   for (const temp of plan.clearTemp) {
     const candidate = planned.get(temp.id);
-    const bytes = candidate && clearTemp(root, candidate, rules, fresh);
+    const bytes = candidate && (await clearTemp(root, candidate, rules, fresh, services.env));
     if (bytes !== undefined) result.temp.push({ ...temp, tempBytes: bytes });
   }
   result.leftovers = removeLeftovers(root, leftovers.ours);

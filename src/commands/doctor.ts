@@ -32,7 +32,7 @@ export function formatFindings(findings: readonly Finding[]): string {
  * environment. Changes nothing. Exit status 1 when any finding is a failure.
  */
 export async function doctor(services: Services, options: DoctorOptions): Promise<number> {
-  const findings = runChecks(gatherFacts(services));
+  const findings = runChecks(await gatherFacts(services));
   const ok = !findings.some((finding) => finding.status === 'fail');
   services.out(options.json ? `${JSON.stringify({ ok, findings }, null, 2)}\n` : formatFindings(findings));
   return ok ? 0 : 1;

@@ -2,12 +2,12 @@ import { audit } from '../audit/audit.js';
 import { removeSessions } from '../cleanup/apply.js';
 import { collectOne, liveEntry } from '../cleanup/collect.js';
 import { decideAsked } from '../cleanup/plan.js';
+import { worktreeLines } from '../cleanup/worktree.js';
 import type { Services } from '../config/services.js';
 import { harvestAnswers } from '../configdir/answers-store.js';
 import { UserError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
-import { locksDir, sessionLabel, shortId, worktreesDir } from '../store/layout.js';
-import { readSession } from '../store/records.js';
+import { locksDir, sessionLabel, shortId } from '../store/layout.js';
 import { tmuxPanes } from '../store/running.js';
 import { withLockAsync } from '../system/lock.js';
 import { repositoryLockName } from '../worktree/create.js';
@@ -15,7 +15,7 @@ import { baseLabel } from '../worktree/describe.js';
 import { gatherMergeFacts, runMerge } from '../worktree/merge.js';
 import { mergeRefusal } from '../worktree/merge-plan.js';
 import { workAtRisk } from '../worktree/model.js';
-import { describeRemoval, removeWorktree, type WorktreeRemoval } from '../worktree/remove.js';
+import type { WorktreeRemoval } from '../worktree/remove.js';
 import { findWorktreeSession, lookAtWorktree } from './diff.js';
 
 export interface MergeOptions {
@@ -57,7 +57,7 @@ export async function merge(services: Services, options: MergeOptions): Promise<
   const merged = await withLockAsync(locksDir(root), repositoryLockName(worktree.gitDir), async () => {
     // Looked at under the lock: another merge into this checkout may have just finished.
     const state = await lookAtWorktree(services, record, worktree, ['moved', 'missing']);
-    if (options.rm) checkRemovable(services, record.id, state, refuse);
+    if (options.rm) await checkRemovable(services, record.id, state, refuse);
     const facts = gatherMergeFacts(worktree, state, env);
     const refusal = mergeRefusal(facts);
     if (refusal) refuse(refusal);
@@ -106,15 +106,18 @@ export async function merge(services: Services, options: MergeOptions): Promise<
  * and its worktree may hold nothing the merge does not carry (stashes, a lock): the merge's own
  * refusals cover uncommitted and untracked files, and the merge makes its commits reachable.
  */
-function checkRemovable(
+async function checkRemovable(
   services: Services,
   id: string,
   state: Parameters<typeof workAtRisk>[0],
   refuse: (why: string) => never,
-): void {
+): Promise<void> {
   const { root } = services.settings();
-  const candidate = collectOne(root, id, liveEntry(root, id), tmuxPanes(services.env));
-  const decision = decideAsked(candidate, false);
+  const candidate = await collectOne(root, id, liveEntry(root, id), tmuxPanes(services.env), {
+    env: services.env,
+  });
+  // Its worktree is judged just below, without what the merge carries (its commits, its files).
+  const decision = decideAsked({ ...candidate, worktree: null }, false);
   const handle = candidate.name ?? shortId(id);
   if (!decision.remove) {
     if (decision.rule === 'running')
@@ -132,12 +135,14 @@ function checkRemovable(
 }
 
 /**
- * After the merge: the session dir first (under its lock, judged again: a resume begun meanwhile keeps
- * it, and then its worktree too), then its worktree and branch, by the never-lose-work rules.
+ * After the merge: the session with its worktree and branch, by rm's rules (under its lock, judged
+ * again: a resume begun meanwhile, or work made in the worktree since, keeps it all). The worktree goes
+ * first; when it cannot go, the session stays too.
  */
 async function removeMerged(services: Services, id: string): Promise<Removed> {
   const { root } = services.settings();
-  const candidate = collectOne(root, id, liveEntry(root, id), tmuxPanes(services.env));
+  const env = services.env;
+  const candidate = await collectOne(root, id, liveEntry(root, id), tmuxPanes(env), { env });
   const decision = decideAsked(candidate, false);
   const kept = (why: string): Removed => ({
     complete: false,
@@ -146,12 +151,10 @@ async function removeMerged(services: Services, id: string): Promise<Removed> {
     branch: 'kept',
     lines: [why],
   });
-  if (!decision.remove) return kept(`it is ${decision.reason} now`);
-  const worktree = readSession(root, id).record?.worktree;
-  const options = { id, worktreesDir: worktreesDir(root), force: false, env: services.env };
-  // Asked first without doing it, so that a worktree that must stay keeps its session too.
-  const trial = worktree ? await removeWorktree(worktree, { ...options, dryRun: true }) : undefined;
-  if (trial?.refused) return kept(`its worktree stays: ${trial.refused}`);
+  if (!decision.remove)
+    return kept(
+      decision.rule === 'worktree-work' ? `${decision.reason}: it stays` : `it is ${decision.reason} now`,
+    );
   harvestAnswers(root, [id]);
   const [outcome] = await removeSessions(
     root,
@@ -162,13 +165,15 @@ async function removeMerged(services: Services, id: string): Promise<Removed> {
         rule: decision.rule,
         reason: decision.reason,
         diskBytes: candidate.diskBytes,
+        worktree: candidate.worktree && { path: candidate.worktree.path, branch: candidate.worktree.branch },
       },
     ],
     new Map([[id, candidate]]),
     {
       judge: (session) => decideAsked(session, false),
-      panes: tmuxPanes(services.env, { fresh: true }),
+      panes: tmuxPanes(env, { fresh: true }),
       lockWaitMs: LOCK_WAIT_MS,
+      env,
     },
   );
   if (outcome?.status !== 'removed') {
@@ -178,16 +183,15 @@ async function removeMerged(services: Services, id: string): Promise<Removed> {
   }
   const label = sessionLabel(id, candidate.name);
   const lines = [`removed session ${label}, ${formatBytes(outcome.freedBytes)}`];
+  const worktree = outcome.worktree;
   if (!worktree)
     return { complete: true, diskBytes: outcome.freedBytes, worktree: 'absent', branch: 'absent', lines };
-  const removal = await removeWorktree(worktree, options);
-  lines.push(...describeRemoval(worktree, removal));
-  if (removal.refused) lines.push(`left its worktree ${worktree.path}: ${removal.refused}`);
+  lines.push(...worktreeLines(worktree, false));
   return {
-    complete: removal.refused === null,
+    complete: true,
     diskBytes: outcome.freedBytes,
-    worktree: removal.worktree,
-    branch: removal.branch,
+    worktree: worktree.removal.worktree,
+    branch: worktree.removal.branch,
     lines,
   };
 }

@@ -57,6 +57,7 @@ const ConfigSchema = v.strictObject({
       minAvailableMB: v.optional(v.pipe(v.number(), v.minValue(0))),
       memoryMax: v.optional(v.pipe(v.string(), v.regex(/^\d+[KMG]?$/))),
       memoryMaxUnavailable: v.optional(v.picklist(['refuse', 'warn'])),
+      budgetUSD: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(1e9))),
     }),
   ),
 });
@@ -86,6 +87,8 @@ export interface Settings {
     memoryMax?: string;
     /** With "limits.memoryMax" and no user scopes here: refuse a start, or start without the cap and warn. */
     memoryMaxUnavailable: 'refuse' | 'warn';
+    /** The budget every new session gets unless `new --budget` says otherwise. */
+    budgetUSD?: number;
   };
 }
 
@@ -141,7 +144,7 @@ export function parseConfig(text: string, path: string): ConfigFile {
     const issue = result.issues[0];
     const where = issue ? v.getDotPath(issue) : null;
     throw new UserError(
-      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), mode (${SESSION_MODES.join(' | ')}), notify {command, tmuxMessage}, update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}, cleanup {olderThanDays, emptyGraceHours}, limits {maxSessions, minAvailableMB, memoryMax, memoryMaxUnavailable (refuse | warn)}, worktree (true | false | {enabled, branchPrefix, setup})`,
+      `config file ${path}: ${where ? `"${where}": ` : ''}${issue?.message ?? 'invalid'}; allowed keys: root (a path), protectShared (${PROTECT_POLICIES.join(' | ')}), mode (${SESSION_MODES.join(' | ')}), notify {command, tmuxMessage}, update {mode (${UPDATE_MODES.join(' | ')}), check, autoInstall, intervalHours, sudo}, cleanup {olderThanDays, emptyGraceHours}, limits {maxSessions, minAvailableMB, memoryMax, memoryMaxUnavailable (refuse | warn), budgetUSD}, worktree (true | false | {enabled, branchPrefix, setup})`,
     );
   }
   return result.output;
@@ -199,6 +202,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, home = env.HOME || homedir(
         config.limits?.minAvailableMB === undefined ? undefined : config.limits.minAvailableMB * 1024 * 1024,
       memoryMax: config.limits?.memoryMax,
       memoryMaxUnavailable: config.limits?.memoryMaxUnavailable ?? 'refuse',
+      ...(config.limits?.budgetUSD === undefined ? {} : { budgetUSD: config.limits.budgetUSD }),
     },
   };
 }

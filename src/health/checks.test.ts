@@ -129,6 +129,7 @@ function facts(overrides: Partial<HealthFacts> = {}): HealthFacts {
       error: null,
       notified: null,
     },
+    worktrees: { dir: '/home/u/.claude-sessions/worktrees', sessions: [], registrations: [], dirs: [] },
     ...overrides,
   };
 }

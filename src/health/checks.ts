@@ -5,6 +5,7 @@ import type { Finding, HealthFacts } from './model.js';
 import { privacyFinding } from './privacy.js';
 import { checkSessionDirs, sessionChecks } from './session-checks.js';
 import { tmuxChecks } from './tmux-checks.js';
+import { worktreeChecks } from './worktree-checks.js';
 
 /**
  * The doctor's checks: pure functions of the gathered facts (facts.ts), each returning findings. The
@@ -18,6 +19,7 @@ export function runChecks(facts: HealthFacts): Finding[] {
     ...checkProtection(facts),
     ...checkLogin(facts),
     ...sessionChecks(facts),
+    ...worktreeChecks(facts),
     ...tmuxChecks(facts),
     ...checkMemoryCap(facts),
     ...checkUpdate(facts),

@@ -16,9 +16,10 @@ import type { HealthFacts, PathFacts } from './model.js';
 import { pathFacts } from './probe.js';
 import { conversationsIn, gatherSession } from './session-facts.js';
 import { hooksFacts, logoutFacts, tmuxFacts } from './tmux-facts.js';
+import { gatherWorktrees } from './worktree-facts.js';
 
 /** Reads disk and /proc once; everything the checks decide on. Changes nothing (but the version cache). */
-export function gatherFacts(services: Services): HealthFacts {
+export async function gatherFacts(services: Services): Promise<HealthFacts> {
   const settings = services.settings();
   const { env } = services;
   const root = settings.root;
@@ -96,6 +97,7 @@ export function gatherFacts(services: Services): HealthFacts {
     hooks: hooksFacts(baseDir, baseExists),
     memoryCap: memoryCapFacts(env, settings.limits),
     update: { checks: settings.update.check, ...readUpdateState(root) },
+    worktrees: await gatherWorktrees(root, found, env),
   };
 }
 

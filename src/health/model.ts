@@ -1,6 +1,7 @@
 import type { ProtectPolicy, SessionMode } from '../config/config.js';
 import type { LinkState } from '../configdir/shared.js';
 import type { UpdateState } from '../update/check-state.js';
+import type { WorktreeProblem, WorktreeRecord } from '../worktree/model.js';
 
 /** What `doctor` reports: one finding per thing checked, with the way to fix it when it is not ok. */
 export type Status = 'ok' | 'warn' | 'fail';
@@ -177,4 +178,37 @@ export interface HealthFacts {
     whenUnavailable: 'refuse' | 'warn';
   };
   update: UpdateState & { checks: boolean };
+  worktrees: WorktreeFacts;
+}
+
+/** Sessions' worktrees as git sees them, and what git and our worktrees dir hold that no session does. */
+export interface WorktreeFacts {
+  /** `<root>/worktrees`. */
+  dir: string;
+  sessions: SessionWorktreeFacts[];
+  /** Git's registrations of worktrees inside our dir, from every repository a session or a dir names. */
+  registrations: WorktreeRegistration[];
+  /** The dirs under our dir (one per session id) and whether that session still exists. */
+  dirs: { id: string; path: string; session: boolean; gitDir: string | null }[];
+}
+
+export interface SessionWorktreeFacts {
+  id: string;
+  name: string | null;
+  record: WorktreeRecord;
+  problem: WorktreeProblem | null;
+  detail: string | null;
+  /** Where it is now (elsewhere when moved). */
+  path: string;
+  locked: string | null;
+}
+
+export interface WorktreeRegistration {
+  /** The repository's common git dir, and its main checkout. */
+  gitDir: string;
+  repo: string;
+  path: string;
+  /** Why git calls it prunable (its dir is gone), or null. */
+  prunable: string | null;
+  locked: string | null;
 }

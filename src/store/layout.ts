@@ -9,6 +9,8 @@ import { printable } from '../core/format.js';
  *   <root>/sessions/<id>/tmp/                    its CLAUDE_CODE_TMPDIR
  *   <root>/sessions/<id>/claude-settings.json    settings for this session only (passed with --settings)
  *   <root>/sessions/<id>/answers-given.json      the answers its .claude.json was given (see answers.ts)
+ *   <root>/sessions/<id>/usage-cache.json        how far its transcripts were read for usage, and their totals
+ *   <root>/cache/usage-base.json                 the same for the base config dir (`usage --include-base`)
  *   <root>/answers.json                          answers given in sessions, for later sessions
  *   <root>/worktrees/<id>/<repository name>/     a session's git worktree (`new --worktree`)
  */
@@ -55,6 +57,16 @@ export function cacheDir(root: string): string {
 /** Where `claude --version` answers are cached, per binary (see claudeVersion). */
 export function versionCacheFile(root: string): string {
   return join(cacheDir(root), 'claude-versions.json');
+}
+
+/** How far a session's transcripts were read for `usage`, with their totals so far (see src/usage/). */
+export function usageCacheFile(sessionDir: string): string {
+  return join(sessionDir, 'usage-cache.json');
+}
+
+/** The usage cache of the base config dir: kept under the root, since nothing of ours goes into the base. */
+export function baseUsageCacheFile(root: string): string {
+  return join(cacheDir(root), 'usage-base.json');
 }
 
 /** Answers given in sessions that hold for later ones (see answers.ts). */

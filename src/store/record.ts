@@ -69,6 +69,8 @@ export const SessionRecordSchema = v.object({
   forkedFrom: v.optional(
     v.object({ session: v.pipe(v.string(), v.uuid()), conversation: v.pipe(v.string(), v.uuid()) }),
   ),
+  /** The session's budget in US dollars (`new --budget`, `budget SESSION USD`, config limits.budgetUSD). */
+  budgetUSD: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(1e9))),
   /** When a command first noticed that the recorded process had ended (for the audit log, once). */
   endedObservedAt: v.optional(Iso),
 });

@@ -370,9 +370,9 @@ describe('workAtRisk', () => {
     ['its branch deleted', { problem: 'branch-missing', branchCommit: null }, []],
     ['one dirty file', { changed: 1, examples: ['a.ts'] }, ['1 file with uncommitted changes (a.ts)']],
     [
-      'dirty and untracked: the examples go last',
+      'dirty and untracked: each with its own examples (git lists the changed ones first)',
       { changed: 2, untracked: 1, examples: ['a.ts', 'b.ts', 'new.ts'] },
-      ['2 files with uncommitted changes', '1 untracked file (a.ts, b.ts, new.ts)'],
+      ['2 files with uncommitted changes (a.ts, b.ts)', '1 untracked file (new.ts)'],
     ],
     [
       'more files than examples',
@@ -415,8 +415,8 @@ describe('workAtRisk', () => {
         locked: 'x',
       },
       [
-        '1 file with uncommitted changes',
-        '1 untracked file (a, b)',
+        '1 file with uncommitted changes (a)',
+        '1 untracked file (b)',
         '1 commit on no other branch or remote (aaaaaaa s)',
         '1 stash made there',
         'it is locked (x)',

@@ -113,17 +113,28 @@ export function summarize(record: WorktreeRecord, state: WorktreeState): Worktre
 /** The work removing a worktree (and its branch) would lose: empty when it may go. */
 export function workAtRisk(state: WorktreeState): string[] {
   const lost: string[] = [];
-  if (state.problem === 'git-failed' || state.problem === 'repo-missing') {
+  // A dir git does not list as a worktree (the repository was cloned again, say) is not looked into:
+  // its files may be the only copy of something, so it counts as work.
+  if (
+    state.problem === 'git-failed' ||
+    state.problem === 'repo-missing' ||
+    state.problem === 'not-a-worktree'
+  ) {
     lost.push(`its state cannot be read (${state.detail ?? state.problem})`);
     return lost;
   }
+  // git status lists the changed files before the untracked ones, and so do the examples.
+  const changedExamples = state.examples.slice(0, state.changed);
+  const untrackedExamples = state.examples.slice(changedExamples.length);
   if (state.changed > 0)
-    lost.push(count(state.changed, 'file with uncommitted changes', 'files with uncommitted changes'));
-  if (state.untracked > 0) lost.push(count(state.untracked, 'untracked file', 'untracked files'));
-  if (state.changed + state.untracked > 0 && state.examples.length > 0) {
-    lost[lost.length - 1] +=
-      ` (${state.examples.join(', ')}${state.changed + state.untracked > state.examples.length ? ', ...' : ''})`;
-  }
+    lost.push(
+      count(state.changed, 'file with uncommitted changes', 'files with uncommitted changes') +
+        shown(changedExamples, state.changed),
+    );
+  if (state.untracked > 0)
+    lost.push(
+      count(state.untracked, 'untracked file', 'untracked files') + shown(untrackedExamples, state.untracked),
+    );
   if (state.unpushedCount > 0) {
     const shown = state.unpushed
       .slice(0, 3)
@@ -137,6 +148,11 @@ export function workAtRisk(state: WorktreeState): string[] {
     lost.push(count(state.stashes.length, 'stash made there', 'stashes made there'));
   if (state.locked !== null) lost.push(`it is locked (${state.locked || 'git worktree lock'})`);
   return lost;
+}
+
+/** ` (a, b, ...)`: the paths shown of `total`, or nothing when none is. */
+function shown(examples: string[], total: number): string {
+  return examples.length === 0 ? '' : ` (${examples.join(', ')}${total > examples.length ? ', ...' : ''})`;
 }
 
 function count(n: number, one: string, many: string): string {

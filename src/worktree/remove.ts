@@ -1,10 +1,13 @@
 import { rmdirSync, rmSync } from 'node:fs';
 import { posix } from 'node:path';
-import { git, gitMessage } from '../system/git.js';
-import { realDir } from './create.js';
+import { isUserError } from '../core/errors.js';
+import { type GitResult, git, gitMessage } from '../system/git.js';
+import { sleep, withLock } from '../system/lock.js';
+import { realDir, repositoryLockName } from './create.js';
 import { inspectWorktree } from './inspect.js';
 import {
   backupRef,
+  isLockContention,
   parseWorktreeList,
   type WorktreeRecord,
   type WorktreeState,
@@ -24,6 +27,8 @@ export interface WorktreeRemoval {
   keptReason: string | null;
   /** Uncommitted and untracked files saved before a --force removal. */
   backup: { ref: string; commit: string } | null;
+  /** The uncommitted and untracked files saved (dry run: to be saved) to a backup ref first, or null. */
+  toSave: { files: number; ref: string } | null;
   stashes: number;
 }
 
@@ -36,6 +41,8 @@ export interface RemoveOptions {
   force: boolean;
   /** Only say what would happen. */
   dryRun?: boolean;
+  /** Our locks dir: removals take turns with our own `worktree add`s in the same repository. */
+  locksDir?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -69,6 +76,7 @@ export function removeInspected(
     branch: record.createdBranch ? (state.branchCommit ? 'deleted' : 'absent') : 'not-ours',
     keptReason: record.createdBranch ? null : 'it existed before the session',
     backup: null,
+    toSave: null,
     stashes: state.stashes.length,
   };
   if (atRisk.length > 0 && !options.force) {
@@ -103,33 +111,45 @@ export function removeInspected(
     outcome.branch = 'kept';
     outcome.keptReason = 'its worktree was left in place';
   }
+  const files = state.changed + state.untracked;
+  if (outcome.worktree === 'removed' && files > 0) outcome.toSave = { files, ref: backupRef(options.id) };
   if (options.dryRun) return outcome;
+  if (!options.locksDir) return applyRemoval(record, state, options, outcome);
+  try {
+    return withLock(options.locksDir, repositoryLockName(record.gitDir), () =>
+      applyRemoval(record, state, options, outcome),
+    );
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    return keepAll(outcome, `the repository is busy: ${error.message}`);
+  }
+}
 
+function applyRemoval(
+  record: WorktreeRecord,
+  state: WorktreeState,
+  options: RemoveOptions,
+  outcome: WorktreeRemoval,
+): WorktreeRemoval {
   const env = options.env;
-  if (outcome.worktree === 'removed' && state.changed + state.untracked > 0) {
+  if (outcome.toSave) {
     const saved = saveFiles(record, state, options.id, env);
-    if (typeof saved === 'string') {
-      return {
-        ...outcome,
-        refused: `could not save its files before removing it: ${saved}`,
-        worktree: 'left',
-        branch: outcome.branch === 'deleted' ? 'kept' : outcome.branch,
-      };
-    }
+    if (typeof saved === 'string')
+      return keepAll(outcome, `could not save its files before removing it: ${saved}`);
     outcome.backup = saved;
   }
-  if (outcome.worktree !== 'left' && registered) {
-    const force = state.locked !== null ? ['--force', '--force'] : ['--force'];
-    const removed = git(record.gitDir, ['worktree', 'remove', ...force, '--', state.path], { env });
+  if (outcome.worktree === 'removed' || state.problem === 'missing') {
+    // Without work at risk git checks again that the worktree is clean (a file written since it was
+    // looked at makes it refuse); with --force the files were saved just above. A lock needs two.
+    const force =
+      outcome.atRisk.length === 0 ? [] : state.locked !== null ? ['--force', '--force'] : ['--force'];
+    const removed = retrying(record.gitDir, ['worktree', 'remove', ...force, '--', state.path], env);
     if (!removed.ok && state.problem !== 'missing') {
-      return {
-        ...outcome,
-        refused: `git could not remove the worktree ${state.path}: ${gitMessage(removed)}`,
-        worktree: 'left',
-        branch: outcome.branch === 'deleted' ? 'kept' : outcome.branch,
-      };
+      return keepAll(outcome, `git could not remove the worktree ${state.path}: ${gitMessage(removed)}`);
     }
-    if (!removed.ok) git(record.gitDir, ['worktree', 'prune'], { env });
+    if (!removed.ok) {
+      outcome.leftReason = `git still lists it (\`git -C ${record.repo} worktree prune\` forgets it)`;
+    }
   }
   if (outcome.branch === 'deleted' && state.branchCommit) {
     const holder = checkedOutAt(record, env);
@@ -138,10 +158,10 @@ export function removeInspected(
       outcome.keptReason = `it is checked out at ${holder}`;
     } else {
       // Deleted only if it still points where it did when looked at: a commit made since keeps it.
-      const deleted = git(
+      const deleted = retrying(
         record.gitDir,
         ['update-ref', '-d', `refs/heads/${record.branch}`, state.branchCommit],
-        { env },
+        env,
       );
       if (!deleted.ok) {
         outcome.branch = 'kept';
@@ -153,6 +173,28 @@ export function removeInspected(
     rmdirSync(posix.dirname(record.path));
   } catch {}
   return outcome;
+}
+
+/** Nothing removed after all: the worktree and its branch stay, and why. */
+function keepAll(outcome: WorktreeRemoval, why: string): WorktreeRemoval {
+  return {
+    ...outcome,
+    refused: why,
+    worktree: outcome.worktree === 'absent' ? 'absent' : 'left',
+    branch: outcome.branch === 'deleted' ? 'kept' : outcome.branch,
+    keptReason: outcome.branch === 'deleted' ? 'the worktree was not removed' : outcome.keptReason,
+  };
+}
+
+/** How often a git step that met another git's lock is tried again (git does not wait for one). */
+const ATTEMPTS = 30;
+
+function retrying(cwd: string, args: string[], env: NodeJS.ProcessEnv | undefined): GitResult {
+  for (let attempt = 1; ; attempt++) {
+    const result = git(cwd, args, { env });
+    if (result.ok || !isLockContention(result.stderr) || attempt >= ATTEMPTS) return result;
+    sleep(Math.min(20 * attempt, 200));
+  }
 }
 
 function checkedOutAt(record: WorktreeRecord, env: NodeJS.ProcessEnv | undefined): string | undefined {
@@ -208,21 +250,47 @@ function saveFiles(
   }
 }
 
-/** Lines for people about a removal that went: what happened to the worktree, its branch, its work. */
-export function describeRemoval(record: WorktreeRecord, removal: WorktreeRemoval): string[] {
+/**
+ * Lines for people about a removal that went (or, with `dryRun`, would go): what happened to the
+ * worktree, its branch, its work, and where what was saved is.
+ */
+export function describeRemoval(
+  record: WorktreeRecord,
+  removal: WorktreeRemoval,
+  options: { dryRun?: boolean } = {},
+): string[] {
+  const would = (done: string, planned: string) => (options.dryRun ? planned : done);
   const lines: string[] = [];
-  if (removal.worktree === 'removed') lines.push(`removed its worktree ${record.path}`);
-  if (removal.worktree === 'left' && removal.leftReason)
-    lines.push(`left its worktree: ${removal.leftReason}`);
-  if (removal.backup) {
+  if (removal.toSave && !removal.backup && options.dryRun) {
+    const { files, ref } = removal.toSave;
     lines.push(
-      `saved its uncommitted and untracked files as commit ${removal.backup.commit.slice(0, 12)} in ${removal.backup.ref} (\`git -C ${record.repo} checkout ${removal.backup.commit.slice(0, 12)} -- .\` brings them back)`,
+      `would save its ${files} uncommitted and untracked file${files === 1 ? '' : 's'} as a commit in ${ref}`,
     );
   }
+  if (removal.backup) {
+    lines.push(
+      `saved its uncommitted and untracked files as commit ${removal.backup.commit.slice(0, 12)} in ${removal.backup.ref} (\`git -C ${record.repo} branch ${record.branch}-saved ${removal.backup.commit.slice(0, 12)}\` puts them on a branch)`,
+    );
+  }
+  if (removal.worktree === 'removed')
+    lines.push(`${would('removed', 'would remove')} its worktree ${record.path}`);
+  if (removal.worktree === 'absent') {
+    lines.push(
+      `its worktree ${record.path} was gone already${removal.leftReason ? `: ${removal.leftReason}` : ''}`,
+    );
+  }
+  if (removal.worktree === 'left')
+    lines.push(
+      `${would('left', 'would leave')} its worktree${removal.leftReason ? `: ${removal.leftReason}` : ''}`,
+    );
   if (removal.branch === 'deleted')
-    lines.push(`deleted its branch ${record.branch} (nothing on it was only there)`);
-  if (removal.branch === 'kept')
-    lines.push(`kept its branch ${record.branch}: ${removal.keptReason ?? 'it holds work'}`);
+    lines.push(
+      `${would('deleted', 'would delete')} its branch ${record.branch} (nothing on it was only there)`,
+    );
+  if (removal.branch === 'kept' || removal.branch === 'not-ours')
+    lines.push(
+      `${would('kept', 'would keep')} its branch ${record.branch}: ${removal.keptReason ?? (removal.branch === 'not-ours' ? 'it existed before the session' : 'it holds work')}`,
+    );
   if (removal.stashes > 0)
     lines.push(
       `${removal.stashes === 1 ? 'its stash stays' : `its ${removal.stashes} stashes stay`} in \`git stash list\``,

@@ -879,6 +879,7 @@ describe('describeRemoval', () => {
     branch: 'deleted',
     keptReason: null,
     backup: null,
+    toSave: null,
     stashes: 0,
     ...more,
   });
@@ -900,8 +901,9 @@ describe('describeRemoval', () => {
         stashes: 2,
       },
       [
+        // Saved first, then removed; a branch of them, since `checkout -- .` would overwrite the checkout's files.
+        'saved its uncommitted and untracked files as commit dddddddddddd in refs/claude-session/backup/id1 (`git -C /home/u/project branch claude-session/x-saved dddddddddddd` puts them on a branch)',
         'removed its worktree /r/worktrees/id1/project',
-        'saved its uncommitted and untracked files as commit dddddddddddd in refs/claude-session/backup/id1 (`git -C /home/u/project checkout dddddddddddd -- .` brings them back)',
         'kept its branch claude-session/x: it has 2 commits on no other branch',
         'its 2 stashes stay in `git stash list`',
       ],
@@ -921,7 +923,14 @@ describe('describeRemoval', () => {
         'its stash stays in `git stash list`',
       ],
     ],
-    ['already gone, a branch not ours', { worktree: 'absent', branch: 'not-ours' }, []],
+    [
+      'already gone, a branch not ours',
+      { worktree: 'absent', branch: 'not-ours' },
+      [
+        'its worktree /r/worktrees/id1/project was gone already',
+        'kept its branch claude-session/x: it existed before the session',
+      ],
+    ],
   ])('%s', (_, more, lines) => {
     expect(describeRemoval(record, removal(more))).toEqual(lines);
   });

@@ -30,9 +30,20 @@ export interface FakeToolUse {
 
 export type FakeReply = string | { text?: string; toolUse: FakeToolUse };
 
+/** The usage an answer reports, as the Messages API has it; output_tokens is the final count. */
+export interface FakeUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+}
+
 export interface FakeAnthropicOptions {
   /** A function sees the whole request, so it can tell side calls (titles, topics) from the main turn. */
   reply?: FakeReply | ((req: RecordedRequest) => FakeReply);
+  /** Fixed usage figures for every answer (default: a rough count of the request and the reply). */
+  usage?: FakeUsage | ((req: RecordedRequest) => FakeUsage);
   /** Wait before answering POST /v1/messages (the request is recorded first); count_tokens is immediate. */
   delayMs?: number | ((req: RecordedRequest) => number);
 }
@@ -104,7 +115,13 @@ function jsonChunks(input: Record<string, unknown>, size = 16): string[] {
   return chunks;
 }
 
-function answer(res: ServerResponse, rec: RecordedRequest, id: string, blocks: ContentBlock[]): void {
+function answer(
+  res: ServerResponse,
+  rec: RecordedRequest,
+  id: string,
+  blocks: ContentBlock[],
+  fixedUsage: FakeUsage | undefined,
+): void {
   if (res.destroyed) return;
   const modelField = field(rec.body, 'model');
   const model = typeof modelField === 'string' ? modelField : 'claude-fake';
@@ -113,14 +130,17 @@ function answer(res: ServerResponse, rec: RecordedRequest, id: string, blocks: C
     (n, b) => n + (b.type === 'text' ? b.text.length : JSON.stringify(b.input).length),
     0,
   );
-  const outputTokens = Math.max(1, Math.ceil(outputChars / 4));
-  const usage = {
+  const usage: FakeUsage = fixedUsage ?? {
     input_tokens: roughTokens(rec.body),
-    output_tokens: outputTokens,
+    output_tokens: Math.max(1, Math.ceil(outputChars / 4)),
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: 0,
   };
+  const outputTokens = usage.output_tokens;
+  // As the real API does: Claude Code records it as the response's requestId.
+  const requestId = `req_${id}`;
   if (field(rec.body, 'stream') !== true) {
+    res.setHeader('request-id', requestId);
     sendJson(res, 200, {
       id,
       type: 'message',
@@ -134,6 +154,7 @@ function answer(res: ServerResponse, rec: RecordedRequest, id: string, blocks: C
     return;
   }
   res.writeHead(200, {
+    'request-id': requestId,
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
@@ -236,11 +257,12 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions = {}): Promi
       const id = `msg_fake_${String(counter).padStart(6, '0')}`;
       const blocks = blocksFor(rec);
       const delay = delayFor(rec);
+      const usage = typeof opts.usage === 'function' ? opts.usage(rec) : opts.usage;
       if (delay > 0) {
         // unref: a pending answer must not keep the test process alive after close().
-        setTimeout(() => answer(res, rec, id, blocks), delay).unref();
+        setTimeout(() => answer(res, rec, id, blocks, usage), delay).unref();
       } else {
-        answer(res, rec, id, blocks);
+        answer(res, rec, id, blocks, usage);
       }
     });
   });

@@ -671,7 +671,17 @@ async function benchUpdates() {
 process.on('exit', cleanup); // also after a signal: the handlers below end through process.exit
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
+/** A benchmark of its own (bench/NAME), printing its own tables; throws when it fails. */
+function runScript(script) {
+  const result = spawnSync(process.execPath, [join(REPO, 'bench', script)], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`bench: bench/${script} failed (status ${result.status})`);
+}
+
 try {
+  if (process.argv.includes('--worktree-only')) {
+    runScript('worktree.mjs');
+    process.exit(0);
+  }
   makeHome();
   console.log(`# claude-session bench (node ${process.version}, ${hostname()}, temp HOME ${HOME})`);
   await benchLaunch();
@@ -680,10 +690,15 @@ try {
   await benchList();
   await benchUpdates();
   // The housekeeping benchmarks are scripts of their own; they print their own tables.
-  for (const script of ['doctor.mjs', 'cleanup.mjs', 'tmux.mjs', 'completion.mjs', 'usage.mjs']) {
-    if (!fs.existsSync(join(REPO, 'bench', script))) continue;
-    const result = spawnSync(process.execPath, [join(REPO, 'bench', script)], { stdio: 'inherit' });
-    if (result.status !== 0) throw new Error(`bench: bench/${script} failed (status ${result.status})`);
+  for (const script of [
+    'doctor.mjs',
+    'cleanup.mjs',
+    'tmux.mjs',
+    'completion.mjs',
+    'usage.mjs',
+    'worktree.mjs',
+  ]) {
+    if (fs.existsSync(join(REPO, 'bench', script))) runScript(script);
   }
   console.log(`\n(bench took ${fmt(performance.now() / 1000, 0)} s)`);
 } catch (error) {

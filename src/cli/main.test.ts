@@ -22,6 +22,21 @@ describe('the launch fast path', () => {
     [['new'], { name: null, args: [] }],
     [['--json'], undefined],
     [['new', '--help'], undefined],
+    [['--json', '--', 'x'], undefined],
+    [['--no-wait', '--', 'x'], undefined],
+    [['new', '-w', '--', 'x'], { name: null, args: ['x'], worktree: { branch: null, base: null } }],
+    [['-w', 'fix', '-n', 'a'], { name: 'a', args: [], worktree: { branch: 'fix', base: null } }],
+    [['--worktree', '-n', 'a'], { name: 'a', args: [], worktree: { branch: null, base: null } }],
+    [['--worktree=fix'], { name: null, args: [], worktree: { branch: 'fix', base: null } }],
+    [['-w', 'fix', '--base', 'v1'], { name: null, args: [], worktree: { branch: 'fix', base: 'v1' } }],
+    [['--base=v1', '--'], { name: null, args: [], worktree: { branch: null, base: 'v1' } }],
+    [['-w', '--no-setup'], { name: null, args: [], worktree: { branch: null, base: null }, setup: false }],
+    [['--no-worktree', '-d'], { name: null, args: [], mode: 'detach', worktree: false }],
+    [['--no-worktree', '--base', 'v1'], undefined],
+    [['-w', '--no-worktree'], undefined],
+    [['-w', 'a', '-w', 'b'], undefined],
+    [['--base'], undefined],
+    [['-wfix'], undefined],
   ])('parseLaunch(%j) = %j', (argv, expected) => {
     expect(parseLaunch(argv)).toEqual(expected);
   });

@@ -14,6 +14,10 @@ export interface Launch {
   mode?: 'terminal' | 'tmux' | 'detach';
   noWait?: boolean;
   json?: boolean;
+  /** `-w, --worktree [BRANCH]` (with `--base REF`), or `--no-worktree`: as NewOptions.worktree. */
+  worktree?: false | { branch: string | null; base: string | null };
+  /** `--no-setup`. */
+  setup?: false;
 }
 
 const MODE_FLAGS: Record<string, 'terminal' | 'tmux' | 'detach'> = {
@@ -25,11 +29,22 @@ const MODE_FLAGS: Record<string, 'terminal' | 'tmux' | 'detach'> = {
 
 export function parseLaunch(argv: readonly string[]): Launch | undefined {
   const launch: Launch = { name: null, args: [] };
+  let base: string | undefined;
   const value = (i: number) => argv[i + 1];
+  // As commander says: these only mean something for a session started detached; --base goes with a
+  // worktree (and makes one), never with --no-worktree.
+  const finish = (args: string[]): Launch | undefined => {
+    if ((launch.noWait || launch.json) && launch.mode !== 'detach') return undefined;
+    if (base !== undefined) {
+      if (launch.worktree === false) return undefined;
+      launch.worktree = { branch: launch.worktree?.branch ?? null, base };
+    }
+    return { ...launch, args };
+  };
   // `new` is the default command: naming it changes nothing.
   for (let i = argv[0] === 'new' ? 1 : 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--') return { ...launch, args: argv.slice(i + 1) };
+    if (arg === '--') return finish(argv.slice(i + 1));
     if ((arg === '--name' || arg === '-n') && value(i) !== undefined && launch.name === null) {
       launch.name = argv[++i] as string;
     } else if (arg.startsWith('--name=') && launch.name === null) {
@@ -46,13 +61,25 @@ export function parseLaunch(argv: readonly string[]): Launch | undefined {
       launch.memoryMax = argv[++i] as string;
     } else if (arg.startsWith('--memory-max=') && launch.memoryMax === undefined) {
       launch.memoryMax = arg.slice('--memory-max='.length);
+    } else if ((arg === '-w' || arg === '--worktree') && launch.worktree === undefined) {
+      // An optional value, as commander takes one: the next word unless it looks like an option.
+      const branch = value(i) !== undefined && !value(i)?.startsWith('-') ? (argv[++i] as string) : null;
+      launch.worktree = { branch, base: null };
+    } else if (arg.startsWith('--worktree=') && launch.worktree === undefined) {
+      launch.worktree = { branch: arg.slice('--worktree='.length), base: null };
+    } else if (arg === '--no-worktree' && launch.worktree === undefined) {
+      launch.worktree = false;
+    } else if (arg === '--base' && value(i) !== undefined && base === undefined) {
+      base = argv[++i] as string;
+    } else if (arg.startsWith('--base=') && base === undefined) {
+      base = arg.slice('--base='.length);
+    } else if (arg === '--no-setup' && launch.setup === undefined) {
+      launch.setup = false;
     } else {
       return undefined;
     }
   }
-  // As commander says: these only mean something for a session started detached.
-  if ((launch.noWait || launch.json) && launch.mode !== 'detach') return undefined;
-  return launch;
+  return finish([]);
 }
 
 const PROGRAM = './program.cjs';

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { posix } from 'node:path';
 import { EXIT, UserError } from '../core/errors.js';
-import { git, gitMessage } from '../system/git.js';
+import { type GitResult, git, gitMessage } from '../system/git.js';
 import { parseWorktreeList, type WorktreeListEntry } from './model.js';
 
 /** The repository a session's worktree is made from, as found from the directory `new` runs in. */
@@ -27,6 +27,79 @@ export interface Repository {
  */
 export function findRepository(cwd: string, env: NodeJS.ProcessEnv = process.env): Repository {
   const read = (args: string[]) => git(cwd, args, { env, readOnly: true });
+  const where = quickLook(read) ?? lookStepByStep(cwd, read);
+  if (where.superproject) {
+    throw new UserError(
+      `--worktree: ${where.top} is a submodule of ${where.superproject}: start the session in ${where.superproject}, or clone the submodule on its own`,
+      EXIT.USAGE,
+    );
+  }
+  const list = read(['worktree', 'list', '--porcelain', '-z']);
+  const worktrees = list.ok ? parseWorktreeList(list.stdout) : [];
+  const commonDir = posix.normalize(where.gitDir);
+  try {
+    accessSync(commonDir, constants.W_OK);
+  } catch {
+    throw new UserError(
+      `--worktree: cannot write in ${commonDir} (a read-only file system, or not yours): a worktree is registered there; start the session without --worktree`,
+    );
+  }
+  return {
+    top: where.top,
+    main: worktrees[0]?.path ?? posix.dirname(commonDir),
+    gitDir: commonDir,
+    branch: where.branch,
+    head: where.head,
+    prefix: where.prefix.replace(/\/$/, ''),
+    worktrees,
+  };
+}
+
+interface Where {
+  gitDir: string;
+  top: string;
+  prefix: string;
+  head: string;
+  branch: string | null;
+  superproject: string;
+}
+
+type Read = (args: string[]) => GitResult;
+
+/**
+ * The usual case in one git (this is on the way to Claude's prompt): a checkout with a commit. Anything
+ * else makes it fail, and lookStepByStep finds out which refusal it is. `--show-superproject-working-tree`
+ * comes last: it prints a line only in a submodule.
+ */
+function quickLook(read: Read): Where | undefined {
+  const result = read([
+    'rev-parse',
+    '--path-format=absolute',
+    '--is-bare-repository',
+    '--git-common-dir',
+    '--show-toplevel',
+    '--show-prefix',
+    'HEAD^{commit}',
+    '--symbolic-full-name',
+    'HEAD',
+    '--show-superproject-working-tree',
+  ]);
+  const lines = result.stdout.split('\n');
+  if (!result.ok || lines[0] !== 'false' || lines.length < 7) return undefined;
+  const [, gitDir, top, prefix, head, symbolic, superproject] = lines as string[];
+  if (!/^[0-9a-f]{40,64}$/.test(head as string)) return undefined;
+  return {
+    gitDir: gitDir as string,
+    top: top as string,
+    prefix: prefix as string,
+    head: head as string,
+    branch: symbolic?.startsWith('refs/heads/') ? symbolic.slice('refs/heads/'.length) : null,
+    superproject: superproject ?? '',
+  };
+}
+
+/** One question at a time, so that what cannot have a worktree is refused with its own reason. */
+function lookStepByStep(cwd: string, read: Read): Where {
   const where = read([
     'rev-parse',
     '--path-format=absolute',
@@ -64,38 +137,21 @@ export function findRepository(cwd: string, env: NodeJS.ProcessEnv = process.env
     );
   }
   const [topDir, prefix] = top.stdout.split('\n');
-  if (superproject) {
-    throw new UserError(
-      `--worktree: ${topDir} is a submodule of ${superproject}: start the session in ${superproject}, or clone the submodule on its own`,
-      EXIT.USAGE,
-    );
-  }
   const head = read(['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
-  if (!head.ok) {
+  if (!head.ok && !superproject) {
     throw new UserError(
       `--worktree: the repository at ${topDir} has no commit yet: commit once, then start the session`,
       EXIT.USAGE,
     );
   }
   const branch = read(['symbolic-ref', '-q', '--short', 'HEAD']);
-  const list = read(['worktree', 'list', '--porcelain', '-z']);
-  const worktrees = list.ok ? parseWorktreeList(list.stdout) : [];
-  const commonDir = posix.normalize(gitDir as string);
-  try {
-    accessSync(commonDir, constants.W_OK);
-  } catch {
-    throw new UserError(
-      `--worktree: cannot write in ${commonDir} (a read-only file system, or not yours): a worktree is registered there; start the session without --worktree`,
-    );
-  }
   return {
+    gitDir: gitDir as string,
     top: topDir as string,
-    main: worktrees[0]?.path ?? posix.dirname(commonDir),
-    gitDir: commonDir,
-    branch: branch.ok ? branch.stdout.trim() : null,
+    prefix: prefix ?? '',
     head: head.stdout.trim(),
-    prefix: (prefix ?? '').replace(/\/$/, ''),
-    worktrees,
+    branch: branch.ok ? branch.stdout.trim() : null,
+    superproject: superproject ?? '',
   };
 }
 

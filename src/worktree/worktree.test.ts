@@ -212,6 +212,12 @@ describe('findRepository', () => {
     expect(found.worktrees.map((entry) => entry.path)).toEqual([repo, linked]);
   });
 
+  it('a file named HEAD (git cannot tell it from the revision) changes nothing', () => {
+    const repo = makeRepo();
+    writeFileSync(join(repo, 'HEAD'), 'a file\n');
+    expect(findRepository(repo, ENV)).toMatchObject({ top: repo, branch: 'main', prefix: '' });
+  });
+
   it('a detached HEAD has no branch', () => {
     const repo = makeRepo();
     g(repo, 'checkout', '-q', '--detach');

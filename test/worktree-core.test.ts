@@ -13,16 +13,26 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chownTree, ordinaryUser } from '../../test/support/user.js';
-import { bundleWorkers, mkfifo, type Workers } from '../../test/support/worktree-procs.js';
-import { EXIT, UserError } from '../core/errors.js';
-import { git } from '../system/git.js';
-import { createWorktree, discardNewWorktree, planWorktree, type WorktreePlan } from './create.js';
-import { copyIncluded } from './include.js';
-import { inspectWorktree } from './inspect.js';
-import { backupRef, parseWorktreeList, type WorktreeRecord, workAtRisk } from './model.js';
-import { describeRemoval, removeInspected, removeWorktree, type WorktreeRemoval } from './remove.js';
-import { findRepository, type Repository } from './repository.js';
+import { EXIT, UserError } from '../src/core/errors.js';
+import { git } from '../src/system/git.js';
+import {
+  createWorktree,
+  discardNewWorktree,
+  planWorktree,
+  type WorktreePlan,
+} from '../src/worktree/create.js';
+import { copyIncluded } from '../src/worktree/include.js';
+import { inspectWorktree } from '../src/worktree/inspect.js';
+import { backupRef, parseWorktreeList, type WorktreeRecord, workAtRisk } from '../src/worktree/model.js';
+import {
+  describeRemoval,
+  removeInspected,
+  removeWorktree,
+  type WorktreeRemoval,
+} from '../src/worktree/remove.js';
+import { findRepository, type Repository } from '../src/worktree/repository.js';
+import { chownTree, ordinaryUser } from './support/user.js';
+import { bundleWorkers, mkfifo, type Workers } from './support/worktree-procs.js';
 
 // Real git in temporary repositories: the worktree core as `new --worktree`, list, rm and cleanup use it.
 

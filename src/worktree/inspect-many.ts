@@ -1,5 +1,5 @@
 import type { GitResult } from '../system/git.js';
-import { inspectWorktree } from './inspect.js';
+import { inspectWorktree, unknownState } from './inspect.js';
 import type { WorktreeRecord, WorktreeState } from './model.js';
 
 /** Sessions whose worktrees are looked at together: each look runs a few gits at once. */
@@ -39,21 +39,9 @@ export async function inspectWorktreeSafely(
     return await inspectWorktree(record, env, shared);
   } catch (error) {
     return {
+      ...unknownState(record.path),
       problem: 'git-failed',
       detail: `cannot look at it: ${error instanceof Error ? error.message : String(error)}`,
-      path: record.path,
-      head: null,
-      headCommit: null,
-      changed: 0,
-      untracked: 0,
-      examples: [],
-      ahead: 0,
-      behind: 0,
-      unpushed: [],
-      unpushedCount: 0,
-      stashes: [],
-      locked: null,
-      branchCommit: null,
     };
   }
 }

@@ -17,16 +17,12 @@ import {
  * worktree removed or moved by hand, a branch deleted under it come back as a `problem` with a line
  * for people, so that list, show, cleanup and doctor go on. Reads take no optional locks.
  */
-export async function inspectWorktree(
-  record: WorktreeRecord,
-  env: NodeJS.ProcessEnv = process.env,
-  /** What git said about whole repositories, kept for the other worktrees of one listing. */
-  shared?: Map<string, Promise<GitResult>>,
-): Promise<WorktreeState> {
-  const state: WorktreeState = {
+/** A state with nothing found yet: no work counted, no problem named. */
+export function unknownState(path: string): WorktreeState {
+  return {
     problem: null,
     detail: null,
-    path: record.path,
+    path,
     head: null,
     headCommit: null,
     changed: 0,
@@ -40,6 +36,15 @@ export async function inspectWorktree(
     locked: null,
     branchCommit: null,
   };
+}
+
+export async function inspectWorktree(
+  record: WorktreeRecord,
+  env: NodeJS.ProcessEnv = process.env,
+  /** What git said about whole repositories, kept for the other worktrees of one listing. */
+  shared?: Map<string, Promise<GitResult>>,
+): Promise<WorktreeState> {
+  const state = unknownState(record.path);
   const read = (cwd: string, args: string[]) => gitAsync(cwd, args, { env, readOnly: true });
   const readRepository = (args: string[]) => {
     const key = `${record.gitDir}\0${args.join('\0')}`;

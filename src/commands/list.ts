@@ -9,6 +9,8 @@ import { type FoundSession, readSessions } from '../store/records.js';
 import { runningProcess, tmuxPanes } from '../store/running.js';
 import { residentBytes } from '../system/proc.js';
 import { attachedClients, findTmux } from '../system/tmux.js';
+import { sessionUsage } from '../usage/session-usage.js';
+import { costCell, costFootnotes, needsCostColumn, type UsageView, usageView } from '../usage/view.js';
 import { directoryShown } from '../worktree/describe.js';
 import { inspectWorktrees } from '../worktree/inspect-many.js';
 import { summarize, type WorktreeRecord, type WorktreeState, worktreeCell } from '../worktree/model.js';
@@ -62,8 +64,22 @@ export async function withWorktrees(services: Services, listed: readonly Listed[
   return listed.map((entry) => ({ ...entry.view, worktree: summaries.get(entry.view.id) ?? null }));
 }
 
-export async function collectSessions(services: Services): Promise<SessionView[]> {
-  return withWorktrees(services, readViews(services));
+/** A session as `list` gives it: its view, its worktree, and its usage and budget. */
+export type ListedView = SessionView & UsageView;
+
+/** A session's usage and budget; its transcripts are read from where its usage cache says. */
+export function usageOf(found: FoundSession): UsageView {
+  // A session dir that is a link is not read through (it could lead anywhere).
+  const linked = found.problem === 'the session dir is a symbolic link';
+  return usageView(linked ? null : sessionUsage(found), found.record?.budgetUSD);
+}
+
+export async function collectSessions(services: Services): Promise<ListedView[]> {
+  const listed = readViews(services);
+  // git looks at the worktrees while the transcripts are read.
+  const views = withWorktrees(services, listed);
+  const usages = listed.map((entry) => usageOf(entry.found));
+  return (await views).map((view, index) => ({ ...view, ...(usages[index] as UsageView) }));
 }
 
 /** Attached-client counts, asked of each tmux server once per listing and only when needed. */
@@ -109,13 +125,14 @@ function modeCell(view: SessionView): string {
   return view.state === 'running' ? (view.mode ?? '-') : '-';
 }
 
-export function renderList(services: Services, views: SessionView[]): string {
+export function renderList(services: Services, views: ListedView[]): string {
   const settings = services.settings();
   const now = services.now().getTime();
   if (views.length === 0) {
     return `no sessions in ${tildify(settings.root, settings.home)}: start one with \`claude-session\`\n`;
   }
   const branches = views.some((view) => view.worktree !== null);
+  const costs = needsCostColumn(views);
   const rows = views.map((view) => [
     view.shortId,
     printable(view.name ?? '-'),
@@ -126,12 +143,14 @@ export function renderList(services: Services, views: SessionView[]): string {
     view.pid === null ? '-' : String(view.pid),
     formatBytes(view.residentBytes ?? undefined),
     formatBytes(view.diskBytes),
+    ...(costs ? [costCell(view)] : []),
     ...(branches ? [view.worktree ? printable(worktreeCell(view.worktree)) : '-'] : []),
     view.problem
       ? `${view.problem}; ${view.hint}`
       : printable(tildify(directoryShown(view.cwd, view.worktree) ?? '-', settings.home)),
   ]);
-  return table(
+  const notes = costs ? costFootnotes(views) : [];
+  const body = table(
     [
       'ID',
       'NAME',
@@ -142,11 +161,13 @@ export function renderList(services: Services, views: SessionView[]): string {
       'PID',
       'RSS',
       'DISK',
+      ...(costs ? ['COST'] : []),
       ...(branches ? ['BRANCH'] : []),
       'DIRECTORY',
     ],
     rows,
   );
+  return notes.length > 0 ? `${body}\n${notes.join('\n')}\n` : body;
 }
 
 /**

@@ -36,6 +36,11 @@ export interface ReadOptions {
   prices?: PriceTable;
   /** Remember what was read in the cache file (default true). */
   persist?: boolean;
+  /**
+   * The transcripts as a walk of the config dir just found them (listTranscripts' result, from
+   * live/usage.ts's walk for `list`): projects/ is then not walked again.
+   */
+  listing?: ReadonlyMap<string, Listed>;
 }
 
 export interface ConfigDirOptions extends ReadOptions {
@@ -48,7 +53,7 @@ export interface ConfigDirOptions extends ReadOptions {
   forkOf?: string;
 }
 
-interface Listed {
+export interface Listed {
   dev: number;
   ino: number;
   size: number;
@@ -56,7 +61,7 @@ interface Listed {
 
 export function readConfigDir(configDir: string, cacheFile: string, options: ConfigDirOptions = {}): Ledger {
   const prices = options.prices ?? lazyPriceTable();
-  const listing = listTranscripts(join(configDir, 'projects'));
+  const listing = options.listing ? new Map(options.listing) : listTranscripts(join(configDir, 'projects'));
   const forkOf = options.forkOf ?? null;
   // A cache made for another copied conversation (or none) counted other responses: it does not hold.
   const loaded = loadCache(cacheFile);

@@ -212,9 +212,9 @@ describe('list and show with usage', () => {
     const notes = list.stdout.split('\n\n')[1];
     expect(notes).toBe(
       [
-        '? no price for claude-future-9: its tokens are counted (`claude-session show SESSION`), its cost is unknown',
-        "* claude-future-9: cost from Claude's own account (the price table does not know it)",
-        '! over budget: its cost has reached its budget (cost/budget, in US dollars)',
+        '? no price for claude-future-9: its cost is unknown (its tokens: `claude-session show`)',
+        "* claude-future-9: cost from Claude's own account (not in the price table)",
+        '! over budget (cost/budget, in US dollars)',
         '',
       ].join('\n'),
     );
@@ -305,6 +305,31 @@ describe('list and show with usage', () => {
     expect(() => JSON.parse(readFileSync(cacheFile, 'utf8'))).not.toThrow();
   });
 
+  it('on a narrow terminal leaves out PID, then STARTED, rather than wrap every line', async () => {
+    const id = await newSession('narrow');
+    transcript(id, [line('n1')]);
+    setBudget(id, 5);
+    // The table needs 86 columns here (the DIRECTORY heading included), 81 without PID, 72 without STARTED.
+    const pane = await startTmux({
+      cmd: [CLI, 'list', '--watch'],
+      env: sandbox.env(),
+      cwd: sandbox.dir,
+      width: 75,
+    });
+    panes.push(pane);
+    const screen = await pane.waitFor(/^! over budget/m);
+    expect(screen).toMatch(/^ID +NAME +STATE +WHERE +ACTIVE +RSS +DISK +COST +DIRECTORY$/m);
+    expect(screen).toMatch(
+      new RegExp(`^${id.slice(0, 8)} +narrow +exited +- +\\S+ ago +- +\\S+ +\\$6\\.00/5 ! +~$`, 'm'),
+    );
+    await pane.keys('C-c');
+    await waitFor(async () => (await pane.exitStatus()) !== null);
+    // Not on a terminal (a pipe, a script): every column.
+    expect((await sandbox.run(['list'])).stdout).toMatch(
+      /^ID +NAME +STATE +WHERE +STARTED +ACTIVE +PID +RSS /m,
+    );
+  });
+
   it('list --watch follows the cost, and marks the session once it is over its budget', async () => {
     const id = await newSession('spender');
     const path = transcript(id, [line('s1')]);
@@ -319,7 +344,7 @@ describe('list and show with usage', () => {
     await pane.waitFor(/spender .* \$6\.00\/10 +~/);
     appendFileSync(path, `${line('s2')}\n`);
     await pane.waitFor(/spender .* \$12\.00\/10 ! +~/);
-    await pane.waitFor(/^! over budget: /m);
+    await pane.waitFor(/^! over budget \(cost\/budget, in US dollars\)$/m);
     await pane.keys('C-c');
     await waitFor(async () => (await pane.exitStatus()) !== null);
   });

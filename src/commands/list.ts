@@ -1,6 +1,6 @@
 import type { Services } from '../config/services.js';
 import { EXIT, UserError } from '../core/errors.js';
-import { formatAge, formatBytes, printable, table, tildify } from '../core/format.js';
+import { fitColumns, formatAge, formatBytes, printable, table, tildify } from '../core/format.js';
 import { liveActivity } from '../live/activity.js';
 import { type SessionView, viewSession } from '../live/session-view.js';
 import { holdsConversation } from '../live/transcript.js';
@@ -183,23 +183,25 @@ export function renderList(services: Services, views: ListedView[]): string {
       : printable(tildify(directoryShown(view.cwd, view.worktree) ?? '-', settings.home)),
   ]);
   const notes = costs ? costFootnotes(views) : [];
-  const body = table(
-    [
-      'ID',
-      'NAME',
-      'STATE',
-      'WHERE',
-      'STARTED',
-      'ACTIVE',
-      'PID',
-      'RSS',
-      'DISK',
-      ...(costs ? ['COST'] : []),
-      ...(branches ? ['BRANCH'] : []),
-      'DIRECTORY',
-    ],
-    rows,
-  );
+  const header = [
+    'ID',
+    'NAME',
+    'STATE',
+    'WHERE',
+    'STARTED',
+    'ACTIVE',
+    'PID',
+    'RSS',
+    'DISK',
+    ...(costs ? ['COST'] : []),
+    ...(branches ? ['BRANCH'] : []),
+    'DIRECTORY',
+  ];
+  // On a narrow terminal, PID and then STARTED (both in `show`) make room for the rest.
+  const columns = services.terminalColumns();
+  const kept = columns === undefined ? undefined : fitColumns(header, rows, columns, ['PID', 'STARTED']);
+  const pick = (cells: string[]) => (kept ? kept.map((column) => cells[column] ?? '') : cells);
+  const body = table(pick(header), rows.map(pick));
   return notes.length > 0 ? `${body}\n${notes.join('\n')}\n` : body;
 }
 

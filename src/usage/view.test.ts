@@ -135,9 +135,9 @@ describe('the COST column and its footnotes', () => {
     expect(
       costFootnotes(views([unknown, undefined], [partly, undefined], [claude, undefined], [priced, 5])),
     ).toEqual([
-      '? no price for claude-future-9: its tokens are counted (`claude-session show SESSION`), its cost is unknown',
-      "* claude-future-9: cost from Claude's own account (the price table does not know it)",
-      '! over budget: its cost has reached its budget (cost/budget, in US dollars)',
+      '? no price for claude-future-9: its cost is unknown (its tokens: `claude-session show`)',
+      "* claude-future-9: cost from Claude's own account (not in the price table)",
+      '! over budget (cost/budget, in US dollars)',
     ]);
   });
 

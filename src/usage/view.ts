@@ -87,15 +87,13 @@ export function costFootnotes(views: readonly UsageView[]): string[] {
   const names = (models: Set<string>) => [...models].sort().map(printable).join(', ');
   const lines: string[] = [];
   if (unknown.size > 0) {
-    lines.push(
-      `? no price for ${names(unknown)}: its tokens are counted (\`claude-session show SESSION\`), its cost is unknown`,
-    );
+    lines.push(`? no price for ${names(unknown)}: its cost is unknown (its tokens: \`claude-session show\`)`);
   }
   if (claude.size > 0) {
-    lines.push(`* ${names(claude)}: cost from Claude's own account (the price table does not know it)`);
+    lines.push(`* ${names(claude)}: cost from Claude's own account (not in the price table)`);
   }
   if (views.some((view) => view.budget === 'over')) {
-    lines.push('! over budget: its cost has reached its budget (cost/budget, in US dollars)');
+    lines.push('! over budget (cost/budget, in US dollars)');
   }
   return lines;
 }

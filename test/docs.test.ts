@@ -122,6 +122,19 @@ describe('the docs', () => {
     }
   });
 
+  it("docs/commands.md names every field of list --json, its usage's included", async () => {
+    const made = await sandbox.run(['--name', 'fields', '--', '-p', 'hi']);
+    expect(made.code, made.stderr).toBe(0);
+    const listed = await sandbox.run(['list', '--json']);
+    const [view] = JSON.parse(listed.stdout) as Record<string, unknown>[];
+    const text = read('docs/commands.md');
+    const section = text.slice(text.indexOf('### `list`'), text.indexOf('### `resume`'));
+    const fields = [...Object.keys(view ?? {}), ...Object.keys((view?.usage as object) ?? {})];
+    expect(fields).toContain('budget');
+    expect(fields).toContain('cacheWriteTokens');
+    expect(fields.filter((field) => !section.includes(`\`${field}\``))).toEqual([]);
+  });
+
   it.each(DOCS)('every relative link in %s reaches a file and a heading', (file) => {
     const broken: string[] = [];
     for (const link of links(read(file))) {

@@ -71,12 +71,24 @@ describe.runIf(isRoot)('with the root on a full disk', () => {
     const before = snapshot(root);
     const list = await sandbox.run(['list', '--json'], { env: env() });
     expect(list.code, list.stderr).toBe(0);
-    const views = JSON.parse(list.stdout) as { name: string; state: string }[];
+    const views = JSON.parse(list.stdout) as { name: string; state: string; usage: unknown }[];
     expect(views.map((view) => [view.name, view.state]).sort()).toEqual([
       ['empty', 'empty'],
       ['kept', 'exited'],
     ]);
-    for (const args of [['list'], ['show', 'kept'], ['status'], ['status', '--json'], ['log']]) {
+    // Its usage counted and priced all the same; the cache it could not write is not there.
+    expect(views.find((view) => view.name === 'kept')?.usage).toMatchObject({
+      inputTokens: 3813,
+      costUSD: 0.0301272,
+    });
+    for (const args of [
+      ['list'],
+      ['list', '--json'],
+      ['show', 'kept'],
+      ['status'],
+      ['status', '--json'],
+      ['log'],
+    ]) {
       const result = await sandbox.run(args, { env: env() });
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
       expect(result.stderr, args.join(' ')).toBe('');

@@ -14,6 +14,7 @@ export function processServices(): Services {
     err: writeStderr,
     // Asked only when needed: node:tty (and so process.stdout) costs ~2.5 ms to load on the launch path.
     isTerminal: (fd) => tty().isatty(fd),
+    terminalColumns: () => (tty().isatty(1) ? process.stdout.columns || undefined : undefined),
     settings: () => {
       settings ??= loadSettings(process.env);
       return settings;

@@ -1,14 +1,17 @@
 import type { Services } from '../config/services.js';
 import { EXIT, UserError } from '../core/errors.js';
-import { formatAge, formatBytes, printable, table, tildify } from '../core/format.js';
+import { fitColumns, formatAge, formatBytes, printable, table, tildify } from '../core/format.js';
 import { liveActivity } from '../live/activity.js';
 import { type SessionView, viewSession } from '../live/session-view.js';
-import { measureUsage } from '../live/usage.js';
+import { holdsConversation } from '../live/transcript.js';
+import { type ConfigDirWalk, measureUsage, type Usage, walkConfigDir } from '../live/usage.js';
 import { findLegacySessions } from '../store/legacy.js';
 import { type FoundSession, readSessions } from '../store/records.js';
 import { runningProcess, tmuxPanes } from '../store/running.js';
 import { residentBytes } from '../system/proc.js';
 import { attachedClients, findTmux } from '../system/tmux.js';
+import { sessionUsage } from '../usage/session-usage.js';
+import { costCell, costFootnotes, needsCostColumn, type UsageView, usageView } from '../usage/view.js';
 import { directoryShown } from '../worktree/describe.js';
 import { inspectWorktrees } from '../worktree/inspect-many.js';
 import { summarize, type WorktreeRecord, type WorktreeState, worktreeCell } from '../worktree/model.js';
@@ -21,15 +24,20 @@ export interface ListOptions {
 export interface Listed {
   found: FoundSession;
   view: SessionView;
+  /** Its usage and budget, when asked for. */
+  usage?: UsageView;
 }
 
 /** Every session's view without looking at worktrees (what `status` needs), oldest first. */
-export function readViews(services: Services): Listed[] {
-  const settings = services.settings();
+export function readViews(services: Services, options: { usage?: boolean } = {}): Listed[] {
+  return viewsOf(services, readSessions(services.settings().root), options);
+}
+
+function viewsOf(services: Services, sessions: FoundSession[], options: { usage?: boolean }): Listed[] {
   const clients = attachedCounter(services);
   const tmuxBinary = findTmux(services.env);
   const panes = tmuxPanes(services.env);
-  return readSessions(settings.root)
+  return sessions
     .map((found) => {
       const running = found.record ? runningProcess(found.record, found.paths.dir, panes) : undefined;
       const rss = running ? residentBytes(running.pid) : undefined;
@@ -40,7 +48,11 @@ export function readViews(services: Services): Listed[] {
               attached: found.record.tmux ? clients(found.record.tmux.socket, found.id) : undefined,
             }
           : {};
-      return { found, view: viewSession(found, measureUsage(found.paths.configDir), running, rss, live) };
+      if (!options.usage) {
+        return { found, view: viewSession(found, measureUsage(found.paths.configDir), running, rss, live) };
+      }
+      const { disk, usage } = measureWithUsage(found);
+      return { found, view: viewSession(found, disk, running, rss, live), usage };
     })
     .sort(
       (a, b) =>
@@ -48,22 +60,59 @@ export function readViews(services: Services): Listed[] {
     );
 }
 
-/** The views with their worktrees as git sees them now, looked at in parallel. */
-export async function withWorktrees(services: Services, listed: readonly Listed[]): Promise<SessionView[]> {
-  const owners = listed.filter((entry) => entry.found.record?.worktree !== undefined);
-  const records = owners.map((entry) => entry.found.record?.worktree as WorktreeRecord);
+/**
+ * The config dir's disk use and the session's usage from one walk: projects/ is not listed again, and
+ * a session that made an API response has a conversation without its transcripts' first lines read.
+ */
+function measureWithUsage(found: FoundSession): { disk: Usage; usage: UsageView } {
+  const walked = walkConfigDir(found.paths.configDir);
+  const usage = usageOf(found, walked.transcripts);
+  const responded = usage.usage !== null && Object.keys(usage.usage.models).length > 0;
+  return {
+    disk: {
+      diskBytes: walked.diskBytes,
+      lastActivityMs: walked.lastActivityMs,
+      hasConversation: responded || walked.conversations.some(holdsConversation),
+    },
+    usage,
+  };
+}
+
+/** A session's usage and budget; its transcripts are read from where its usage cache says. */
+export function usageOf(found: FoundSession, listing?: ConfigDirWalk['transcripts']): UsageView {
+  // A session dir that is a link is not read through (it could lead anywhere).
+  const linked = found.problem === 'the session dir is a symbolic link';
+  const usage = linked ? null : sessionUsage(found, listing ? { listing } : {});
+  return usageView(usage, found.record?.budgetUSD);
+}
+
+/** The worktrees of the sessions that have one, as git sees them now, looked at in parallel. */
+async function worktreeSummaries(services: Services, sessions: readonly FoundSession[]) {
+  const owners = sessions.filter((found) => found.record?.worktree !== undefined);
+  const records = owners.map((found) => found.record?.worktree as WorktreeRecord);
   const states = await inspectWorktrees(records, services.env);
-  const summaries = new Map(
-    owners.map((entry, index) => [
-      entry.view.id,
+  return new Map(
+    owners.map((found, index) => [
+      found.id,
       summarize(records[index] as WorktreeRecord, states[index] as WorktreeState),
     ]),
   );
-  return listed.map((entry) => ({ ...entry.view, worktree: summaries.get(entry.view.id) ?? null }));
 }
 
-export async function collectSessions(services: Services): Promise<SessionView[]> {
-  return withWorktrees(services, readViews(services));
+/** A session as `list` gives it: its view, its worktree, and its usage and budget. */
+export type ListedView = SessionView & UsageView;
+
+export async function collectSessions(services: Services): Promise<ListedView[]> {
+  const sessions = readSessions(services.settings().root);
+  // git looks at the worktrees while the config dirs are walked and the transcripts read.
+  const worktrees = worktreeSummaries(services, sessions);
+  const listed = viewsOf(services, sessions, { usage: true });
+  const summaries = await worktrees;
+  return listed.map((entry) => ({
+    ...entry.view,
+    worktree: summaries.get(entry.found.id) ?? null,
+    ...(entry.usage as UsageView),
+  }));
 }
 
 /** Attached-client counts, asked of each tmux server once per listing and only when needed. */
@@ -109,13 +158,14 @@ function modeCell(view: SessionView): string {
   return view.state === 'running' ? (view.mode ?? '-') : '-';
 }
 
-export function renderList(services: Services, views: SessionView[]): string {
+export function renderList(services: Services, views: ListedView[]): string {
   const settings = services.settings();
   const now = services.now().getTime();
   if (views.length === 0) {
     return `no sessions in ${tildify(settings.root, settings.home)}: start one with \`claude-session\`\n`;
   }
   const branches = views.some((view) => view.worktree !== null);
+  const costs = needsCostColumn(views);
   const rows = views.map((view) => [
     view.shortId,
     printable(view.name ?? '-'),
@@ -126,27 +176,33 @@ export function renderList(services: Services, views: SessionView[]): string {
     view.pid === null ? '-' : String(view.pid),
     formatBytes(view.residentBytes ?? undefined),
     formatBytes(view.diskBytes),
+    ...(costs ? [costCell(view)] : []),
     ...(branches ? [view.worktree ? printable(worktreeCell(view.worktree)) : '-'] : []),
     view.problem
       ? `${view.problem}; ${view.hint}`
       : printable(tildify(directoryShown(view.cwd, view.worktree) ?? '-', settings.home)),
   ]);
-  return table(
-    [
-      'ID',
-      'NAME',
-      'STATE',
-      'WHERE',
-      'STARTED',
-      'ACTIVE',
-      'PID',
-      'RSS',
-      'DISK',
-      ...(branches ? ['BRANCH'] : []),
-      'DIRECTORY',
-    ],
-    rows,
-  );
+  const notes = costs ? costFootnotes(views) : [];
+  const header = [
+    'ID',
+    'NAME',
+    'STATE',
+    'WHERE',
+    'STARTED',
+    'ACTIVE',
+    'PID',
+    'RSS',
+    'DISK',
+    ...(costs ? ['COST'] : []),
+    ...(branches ? ['BRANCH'] : []),
+    'DIRECTORY',
+  ];
+  // On a narrow terminal, PID and then STARTED (both in `show`) make room for the rest.
+  const columns = services.terminalColumns();
+  const kept = columns === undefined ? undefined : fitColumns(header, rows, columns, ['PID', 'STARTED']);
+  const pick = (cells: string[]) => (kept ? kept.map((column) => cells[column] ?? '') : cells);
+  const body = table(pick(header), rows.map(pick));
+  return notes.length > 0 ? `${body}\n${notes.join('\n')}\n` : body;
 }
 
 /**

@@ -3,11 +3,12 @@ import { formatBytes, printable } from '../core/format.js';
 import { dialogQuestion } from '../live/screen.js';
 import type { SessionView } from '../live/session-view.js';
 import { resolveSession } from '../store/resolve.js';
+import { type UsageView, usageRows } from '../usage/view.js';
 import { type WorktreeDetail, worktreeRows } from '../worktree/describe.js';
 import { diffSummary } from '../worktree/inspect.js';
 import { inspectWorktreeSafely } from '../worktree/inspect-many.js';
 import { summarize } from '../worktree/model.js';
-import { readViews } from './list.js';
+import { readViews, usageOf } from './list.js';
 
 export async function show(services: Services, options: { query: string; json: boolean }): Promise<number> {
   const listed = readViews(services);
@@ -16,7 +17,12 @@ export async function show(services: Services, options: { query: string; json: b
     listed.map((entry) => ({ ...entry, id: entry.view.id, name: entry.view.name })),
   );
   const worktree = await worktreeDetail(services, found.record?.worktree);
-  const shown: Omit<SessionView, 'worktree'> & { worktree: WorktreeDetail | null } = { ...view, worktree };
+  const usage = usageOf(found);
+  const shown: Omit<SessionView, 'worktree'> & { worktree: WorktreeDetail | null } & UsageView = {
+    ...view,
+    worktree,
+    ...usage,
+  };
   if (options.json) {
     services.out(`${JSON.stringify(shown, null, 2)}\n`);
     return 0;
@@ -51,6 +57,10 @@ export async function show(services: Services, options: { query: string; json: b
   if (worktree) {
     services.out('worktree:\n');
     for (const [key, value] of worktreeRows(worktree)) if (value !== null) line(`  ${key}`, value);
+  }
+  for (const [key, value] of usageRows(usage)) {
+    if (value === '') services.out(`${key}:\n`);
+    else line(key, value);
   }
   return 0;
 }

@@ -8,5 +8,7 @@ export interface Services {
   out: (text: string) => void;
   err: (text: string) => void;
   isTerminal: (fd: 0 | 1 | 2) => boolean;
+  /** How wide the terminal on stdout is, in columns; undefined when stdout is no terminal. */
+  terminalColumns: () => number | undefined;
   settings: () => Settings;
 }

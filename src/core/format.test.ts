@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatBytes, printable, table, tildify } from './format.js';
+import { fitColumns, formatAge, formatBytes, printable, table, tildify } from './format.js';
 
 describe('format', () => {
   it.each([
@@ -28,5 +28,25 @@ describe('format', () => {
 
   it('aligns columns', () => {
     expect(table(['A', 'LONG'], [['xx', 'y']])).toBe('A   LONG\nxx  y\n');
+  });
+});
+
+describe('fitColumns', () => {
+  const header = ['ID', 'PID', 'STARTED', 'COST', 'DIRECTORY'];
+  const rows = [['3f2a9c1e', '41234', '20m ago', '$5.20/5 !', '~/src/a-long-directory-name-here']];
+  // Widths 8, 5, 7, 9 (each + 2) and the directory's first 20: 57.
+  it.each([
+    [80, [0, 1, 2, 3, 4]],
+    [57, [0, 1, 2, 3, 4]],
+    [56, [0, 2, 3, 4]],
+    [50, [0, 2, 3, 4]],
+    [49, [0, 3, 4]],
+    [10, [0, 3, 4]],
+  ])('%i columns keep %j', (width, kept) => {
+    expect(fitColumns(header, rows, width, ['PID', 'STARTED'])).toEqual(kept);
+  });
+
+  it('never drops the last column, nor one not named', () => {
+    expect(fitColumns(header, rows, 1, ['DIRECTORY', 'NOPE', 'ID'])).toEqual([1, 2, 3, 4]);
   });
 });

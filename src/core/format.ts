@@ -46,6 +46,35 @@ export function table(header: string[], rows: string[][]): string {
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
+/**
+ * The columns of a table for a terminal `width` wide: while the columns before the last, and the
+ * first `lastAtLeast` characters of the last, would not fit, the columns named in `droppable` are left
+ * out, in that order. Returns the indexes of the columns kept.
+ */
+export function fitColumns(
+  header: string[],
+  rows: string[][],
+  width: number,
+  droppable: string[],
+  lastAtLeast = 20,
+): number[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const kept = header.map((_, column) => column);
+  const needed = () => {
+    const last = kept[kept.length - 1] as number;
+    const before = kept.slice(0, -1).reduce((sum, column) => sum + (widths[column] ?? 0) + 2, 0);
+    return before + Math.min(widths[last] ?? 0, lastAtLeast);
+  };
+  for (const name of droppable) {
+    if (needed() <= width) break;
+    const column = header.indexOf(name);
+    if (column >= 0 && column !== header.length - 1) kept.splice(kept.indexOf(column), 1);
+  }
+  return kept;
+}
+
 /** A word for a POSIX shell, quoted only when it needs it: for commands we print for the user to run. */
 export function shellWord(text: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;

@@ -1,11 +1,16 @@
 import { type Bucket, bucketKey, type Contribution, type FileState } from './ledger.js';
 import type { Tokens } from './line.js';
 import { PRICE_TABLE } from './prices.js';
+import type { CostSource, ModelUsage, SessionUsage } from './summary.js';
 
 /**
  * The usage cache of one config dir as JSON, and back. Pure. Anything that does not read back exactly
  * as written (another version, other prices, a hand edit, a torn file) is no cache: the transcripts are
  * read again from the start, which is always right, only slower.
+ *
+ * It also keeps what its files' own responses add up to (`summary`, as sessionUsage gives it), so that a
+ * read finding every transcript as the cache remembers it needs neither the files' state nor the
+ * adding up (see unchangedSummary). A change to how the figures add up (summary.ts) must change VERSION.
  */
 const VERSION = 1;
 
@@ -34,11 +39,22 @@ export interface CacheJson {
   /** The conversation whose transcript here is a fork's copy of another session's (see read.ts); or null. */
   forkOf: string | null;
   files: Record<string, FileJson>;
+  /** usageOfFiles of the files' own (not inherited) ones; absent in a cache written before it was kept. */
+  summary?: SessionUsage;
 }
 
 export interface Cached {
   forkOf: string | null;
   files: Map<string, FileState>;
+  /** Whether it keeps a summary (one that reads back as written). */
+  summarized: boolean;
+}
+
+/** A transcript as listed now: what tells whether the cache still holds all of it. */
+export interface ListedFile {
+  dev: number;
+  ino: number;
+  size: number;
 }
 
 const tokenRow = (t: Tokens): TokenRow => [
@@ -50,7 +66,11 @@ const tokenRow = (t: Tokens): TokenRow => [
   t.webSearches,
 ];
 
-export function encodeCache(files: Map<string, FileState>, forkOf: string | null): CacheJson {
+export function encodeCache(
+  files: Map<string, FileState>,
+  forkOf: string | null,
+  summary: SessionUsage,
+): CacheJson {
   const out: Record<string, FileJson> = {};
   for (const [path, file] of files) {
     out[path] = {
@@ -85,21 +105,101 @@ export function encodeCache(files: Map<string, FileState>, forkOf: string | null
         ),
     };
   }
-  return { version: VERSION, prices: PRICE_TABLE.version, forkOf, files: out };
+  return { version: VERSION, prices: PRICE_TABLE.version, forkOf, files: out, summary };
+}
+
+/** The cache's JSON, or undefined when the text is not one this version wrote with these prices. */
+export function parseCache(text: string): CacheJson | undefined {
+  try {
+    const json = JSON.parse(text) as CacheJson;
+    if (!isRecord(json) || json.version !== VERSION || json.prices !== PRICE_TABLE.version) return;
+    if (!isRecord(json.files)) return;
+    if (json.forkOf !== null && typeof json.forkOf !== 'string') return;
+    return json;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A cache, or undefined when the text is not one this version wrote with these prices. */
 export function decodeCache(text: string): Cached | undefined {
+  const json = parseCache(text);
+  return json && decodeParsed(json);
+}
+
+export function decodeParsed(json: CacheJson): Cached | undefined {
   try {
-    const json = JSON.parse(text) as CacheJson;
-    if (json.version !== VERSION || json.prices !== PRICE_TABLE.version || !isRecord(json.files)) return;
-    if (json.forkOf !== null && typeof json.forkOf !== 'string') return;
     const files = new Map<string, FileState>();
     for (const [path, file] of Object.entries(json.files)) files.set(path, decodeFile(file));
-    return { forkOf: json.forkOf, files };
+    return { forkOf: json.forkOf, files, summarized: readSummary(json.summary) !== undefined };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The summary, when the cache was made for this fork origin and holds exactly the transcripts listed,
+ * each read to its end: then reading them would change nothing. Otherwise undefined.
+ */
+export function unchangedSummary(
+  json: CacheJson,
+  listing: ReadonlyMap<string, ListedFile>,
+  forkOf: string | null,
+): SessionUsage | undefined {
+  if (json.forkOf !== forkOf) return;
+  const files = Object.entries(json.files);
+  if (files.length !== listing.size) return;
+  for (const [path, file] of files) {
+    const now = listing.get(path);
+    if (!now || !isRecord(file) || file.dev !== now.dev || file.ino !== now.ino || file.offset !== now.size) {
+      return;
+    }
+  }
+  return readSummary(json.summary);
+}
+
+function readSummary(value: unknown): SessionUsage | undefined {
+  try {
+    if (!isRecord(value) || !isRecord(value.models)) return;
+    const models: Record<string, ModelUsage> = {};
+    for (const [model, usage] of Object.entries(value.models)) {
+      if (!isRecord(usage)) return;
+      models[model] = {
+        ...tokenFigures(usage),
+        costUSD: cost(usage.costUSD),
+        costSource: costSource(usage.costSource),
+        claudeCostUSD: cost(usage.claudeCostUSD),
+        responses: whole(usage.responses),
+      };
+    }
+    return {
+      ...tokenFigures(value),
+      costUSD: cost(value.costUSD),
+      costSource: costSource(value.costSource),
+      models,
+      corruptLines: whole(value.corruptLines),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function tokenFigures(value: Record<string, unknown>) {
+  return {
+    inputTokens: whole(value.inputTokens),
+    outputTokens: whole(value.outputTokens),
+    cacheWriteTokens: whole(value.cacheWriteTokens),
+    cacheReadTokens: whole(value.cacheReadTokens),
+  };
+}
+
+function cost(value: unknown): number | null {
+  return value === null ? null : amount(value);
+}
+
+function costSource(value: unknown): CostSource | null {
+  if (value === null || value === 'table' || value === 'claude' || value === 'mixed') return value;
+  throw new Invalid();
 }
 
 class Invalid extends Error {}

@@ -216,6 +216,74 @@ describe('reading the transcripts of a config dir', () => {
     expect(sessionUsage(found)).toEqual(usage);
   });
 
+  it('keeps the totals in the cache, and gives them while every transcript is as it remembers', () => {
+    const found = session();
+    const path = join(found.paths.configDir, 'projects', '-work', 'a.jsonl');
+    write(path, `${line('m1')}${line('m2')}`);
+    const first = sessionUsage(found, { prices });
+    const file = join(found.paths.dir, 'usage-cache.json');
+    const cache = JSON.parse(readFileSync(file, 'utf8'));
+    expect(cache.summary).toEqual(first);
+    // Nothing changed: the summary is given as kept, the transcripts not read, nothing added up (a
+    // summary altered by hand in a cache that otherwise reads back shows it).
+    writeFileSync(file, JSON.stringify({ ...cache, summary: { ...cache.summary, inputTokens: 7 } }));
+    expect(sessionUsage(found, { prices }).inputTokens).toBe(7);
+    expect(priced).toBe(2);
+    // A transcript grew: read, added up anew, and the summary kept with it.
+    appendFileSync(path, line('m3'));
+    const grown = sessionUsage(found, { prices });
+    expect(grown).toMatchObject({ inputTokens: 300, outputTokens: 30 });
+    expect(JSON.parse(readFileSync(file, 'utf8')).summary).toEqual(grown);
+    expect(priced).toBe(3);
+  });
+
+  it('adds a summary to a cache without one, and never takes one that does not read back', () => {
+    const found = session();
+    write(join(found.paths.configDir, 'projects', '-work', 'a.jsonl'), line('m1'));
+    const usage = sessionUsage(found, { prices });
+    const file = join(found.paths.dir, 'usage-cache.json');
+    const cache = JSON.parse(readFileSync(file, 'utf8'));
+    const { summary, ...older } = cache;
+    for (const bad of [
+      older,
+      { ...cache, summary: { ...summary, costSource: 'guess' } },
+      { ...cache, summary: { ...summary, inputTokens: -1 } },
+      {
+        ...cache,
+        summary: { ...summary, models: { x: { ...summary.models['claude-opus-5-5'], costUSD: 'free' } } },
+      },
+      { ...cache, summary: null },
+    ]) {
+      writeFileSync(file, JSON.stringify(bad));
+      expect(sessionUsage(found, { prices }), JSON.stringify(bad.summary)).toEqual(usage);
+      expect(JSON.parse(readFileSync(file, 'utf8')).summary).toEqual(usage);
+    }
+    // Read from the files the cache kept, not the transcripts again.
+    expect(priced).toBe(1);
+  });
+
+  it('takes no summary made for another set of transcripts (the fork origin: see the next test)', () => {
+    const found = session();
+    const folder = join(found.paths.configDir, 'projects', '-work');
+    write(join(folder, 'a.jsonl'), line('m1'));
+    write(join(folder, 'b.jsonl'), line('m2'));
+    expect(sessionUsage(found, { prices }).inputTokens).toBe(200);
+    rmSync(join(folder, 'b.jsonl'));
+    expect(sessionUsage(found, { prices }).inputTokens).toBe(100);
+    write(join(folder, 'b.jsonl'), line('m2'));
+    expect(sessionUsage(found, { prices }).inputTokens).toBe(200);
+    // Replaced by another file of the same size: another inode.
+    const other = join(dir, 'other.jsonl');
+    write(other, line('m9', { id: 'm9', input: 900 }));
+    expect(statSync(other).size).toBe(statSync(join(folder, 'b.jsonl')).size);
+    renameSync(other, join(folder, 'b.jsonl'));
+    expect(sessionUsage(found, { prices }).inputTokens).toBe(1000);
+    expect(JSON.parse(readFileSync(join(found.paths.dir, 'usage-cache.json'), 'utf8')).files).toHaveProperty(
+      ['-work/b.jsonl', 'ino'],
+      statSync(join(folder, 'b.jsonl')).ino,
+    );
+  });
+
   it("counts only what a fork added: its copy of the source's conversation and the repeats are the source's", () => {
     const source = 'a1b2c3d4-0000-4000-8000-000000000001';
     const fork = session(source);

@@ -2,7 +2,14 @@ import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errorCode } from '../core/errors.js';
 import { readRegularFile, writeFileAtomicSync } from '../system/files.js';
-import { type Cached, decodeCache, encodeCache } from './cache.js';
+import {
+  type Cached,
+  type CacheJson,
+  decodeParsed,
+  encodeCache,
+  parseCache,
+  unchangedSummary,
+} from './cache.js';
 import {
   applyLine,
   dropFiles,
@@ -16,6 +23,7 @@ import {
 import { parseLine } from './line.js';
 import { lazyPriceTable, type PriceTable } from './prices.js';
 import { readNewLines } from './reader.js';
+import { type SessionUsage, usageOfFiles } from './summary.js';
 
 /**
  * The transcripts of one config dir, read incrementally: what the cache file remembers is not read
@@ -36,6 +44,11 @@ export interface ReadOptions {
   prices?: PriceTable;
   /** Remember what was read in the cache file (default true). */
   persist?: boolean;
+  /**
+   * The transcripts as a walk of the config dir just found them (listTranscripts' result, from
+   * live/usage.ts's walk for `list`): projects/ is then not walked again.
+   */
+  listing?: ReadonlyMap<string, Listed>;
 }
 
 export interface ConfigDirOptions extends ReadOptions {
@@ -48,21 +61,49 @@ export interface ConfigDirOptions extends ReadOptions {
   forkOf?: string;
 }
 
-interface Listed {
+export interface Listed {
   dev: number;
   ino: number;
   size: number;
 }
 
+/**
+ * What the config dir's own transcripts add up to (usageOfFiles of ownFiles), read as readConfigDir
+ * reads; when every transcript is as the cache remembers it, the cache's summary, without decoding
+ * the rest of it or adding anything up.
+ */
+export function readConfigDirUsage(
+  configDir: string,
+  cacheFile: string,
+  options: ConfigDirOptions = {},
+): SessionUsage {
+  const listing = options.listing ?? listTranscripts(join(configDir, 'projects'));
+  const json = loadCache(cacheFile);
+  const unchanged = json && unchangedSummary(json, listing, options.forkOf ?? null);
+  if (unchanged) return unchanged;
+  return usageOfFiles(ownFiles(readListed(configDir, cacheFile, options, new Map(listing), json)));
+}
+
 export function readConfigDir(configDir: string, cacheFile: string, options: ConfigDirOptions = {}): Ledger {
+  const listing = options.listing ? new Map(options.listing) : listTranscripts(join(configDir, 'projects'));
+  return readListed(configDir, cacheFile, options, listing, loadCache(cacheFile));
+}
+
+function readListed(
+  configDir: string,
+  cacheFile: string,
+  options: ConfigDirOptions,
+  listing: Map<string, Listed>,
+  json: CacheJson | undefined,
+): Ledger {
   const prices = options.prices ?? lazyPriceTable();
-  const listing = listTranscripts(join(configDir, 'projects'));
   const forkOf = options.forkOf ?? null;
   // A cache made for another copied conversation (or none) counted other responses: it does not hold.
-  const loaded = loadCache(cacheFile);
+  const loaded: Cached | undefined = json && decodeParsed(json);
   const cached = loaded?.forkOf === forkOf ? loaded.files : undefined;
   const ledger = cached ? ledgerOf(cached) : emptyLedger();
-  let dirty = cached === undefined && (listing.size > 0 || loaded !== undefined);
+  // A cache of an earlier version without its summary gets one.
+  let dirty = cached === undefined ? listing.size > 0 || loaded !== undefined : loaded?.summarized !== true;
   const copy = forkOf === null ? undefined : `${forkOf}.jsonl`;
   const isCopy = (path: string) => copy !== undefined && (path === copy || path.endsWith(`/${copy}`));
   // The copy first: it owns the responses it holds, so the forked conversation's repeats are foreign.
@@ -167,9 +208,9 @@ function isRealDirectory(path: string): boolean {
   }
 }
 
-function loadCache(cacheFile: string): Cached | undefined {
+function loadCache(cacheFile: string): CacheJson | undefined {
   try {
-    return decodeCache(readRegularFile(cacheFile, { maxBytes: MAX_CACHE_BYTES }).text);
+    return parseCache(readRegularFile(cacheFile, { maxBytes: MAX_CACHE_BYTES }).text);
   } catch {
     // Missing, a link, too large, unreadable: no cache.
     return undefined;
@@ -179,7 +220,8 @@ function loadCache(cacheFile: string): Cached | undefined {
 /** Into a directory that exists: a session dir removed meanwhile is not made again. */
 function saveCache(cacheFile: string, files: Map<string, FileState>, forkOf: string | null): void {
   try {
-    writeFileAtomicSync(cacheFile, JSON.stringify(encodeCache(files, forkOf)));
+    const own = [...files.values()].filter((file) => !file.inherited);
+    writeFileAtomicSync(cacheFile, JSON.stringify(encodeCache(files, forkOf, usageOfFiles(own))));
   } catch {
     // A read-only or full disk: the next read starts over, and its totals are as right.
   }

@@ -44,6 +44,22 @@ export interface UsageFigures {
   models: Record<string, ModelUsage>;
 }
 
+/** A session's usage as `list --json` and `show` give it: tokens by kind, cost, and per model. */
+export interface SessionUsage extends UsageFigures {
+  /** Transcript lines that could not be read (corrupt JSON, impossible figures): skipped. */
+  corruptLines: number;
+}
+
+/** What the given transcripts add up to, as one group. */
+export function usageOfFiles(files: Iterable<FileState>): SessionUsage {
+  const list = [...files];
+  const figures = summarize([{ files: list }], () => 'all').get('all');
+  return {
+    ...(figures ?? emptyFigures()),
+    corruptLines: list.reduce((sum, file) => sum + file.corrupt, 0),
+  };
+}
+
 /** The transcripts of one config dir (a session's, or the base). */
 export interface UsageSource {
   files: Iterable<FileState>;

@@ -75,7 +75,7 @@ interface Columns {
 
 function columns(width: number): Columns {
   // "> ! waiting  12m  NAME  WHERE  MEMORY  ACTIVE"
-  const fixed = 2 + 9 + 1 + 4 + 2 + 2 + 6 + 2 + 4;
+  const fixed = 2 + 9 + 1 + 5 + 2 + 2 + 6 + 2 + 4;
   const room = Math.max(4, width - fixed);
   if (width < 70) return { name: room, where: 0 };
   const name = Math.min(24, Math.max(10, Math.floor(room * 0.4)));
@@ -94,7 +94,7 @@ function rowText(row: Row, cols: Columns, selected: boolean, nowMs: number): str
     ' ',
     state.padEnd(7),
     ' ',
-    since.padStart(4),
+    since.padStart(5),
     '  ',
     fitCells(name, cols.name),
     cols.where > 0 ? `  ${fitCells(where, cols.where)}` : '',
@@ -132,7 +132,7 @@ export function renderFrame(state: UiState, input: FrameInput): string[] {
   out.push(
     painted(
       line(
-        `    STATE    SINCE  ${fitCells('NAME', cols.name)}${cols.where > 0 ? `  ${fitCells('BRANCH / DIRECTORY', cols.where)}` : ''}  MEMORY  LAST`,
+        `    STATE   SINCE  ${fitCells('NAME', cols.name)}${cols.where > 0 ? `  ${fitCells('BRANCH / DIRECTORY', cols.where)}` : ''}  MEMORY  LAST`,
       ),
       SGR.dim,
     ),
@@ -198,10 +198,8 @@ function statusLine(state: UiState, width: number, input: FrameInput): string {
     return fitCells(`${question?.label}: ${question?.value ?? ''}▏  Enter ok, Esc cancels`, width);
   }
   if (mode.kind === 'confirm') {
-    const text =
-      width >= 60 || mode.lines.length === 0
-        ? `${mode.title}  y: yes, any other key: no`
-        : `y: yes, any other key: no`;
+    const answer = mode.effect ? 'y: yes, any other key: no' : 'any key closes';
+    const text = width >= 60 || mode.lines.length === 0 ? `${mode.title}  ${answer}` : answer;
     return painted(fitCells(text, width), SGR.bold);
   }
   if (state.message) return fitCells(` ${state.message}`, width);

@@ -22,7 +22,8 @@ export type Mode =
   | { kind: 'list' }
   | { kind: 'filter' }
   | { kind: 'help' }
-  | { kind: 'confirm'; title: string; lines: string[]; effect: Effect }
+  /** A question with lines to read; with no effect, only the lines (any key closes them). */
+  | { kind: 'confirm'; title: string; lines: string[]; effect: Effect | undefined }
   /** Questions asked one after the other; `finish` turns the answers into the effect. */
   | { kind: 'ask'; questions: Question[]; at: number; finish: Finish };
 
@@ -64,7 +65,12 @@ export function withMessage(state: UiState, message: string | null): UiState {
   return { ...state, message };
 }
 
-export function askConfirm(state: UiState, title: string, lines: string[], effect: Effect): UiState {
+export function askConfirm(
+  state: UiState,
+  title: string,
+  lines: string[],
+  effect: Effect | undefined,
+): UiState {
   return { ...state, mode: { kind: 'confirm', title, lines, effect } };
 }
 
@@ -96,6 +102,7 @@ export function reduce(
     case 'help':
       return { state: { ...cleared, mode: { kind: 'list' } } };
     case 'confirm':
+      if (!mode.effect) return { state: { ...cleared, mode: { kind: 'list' } } };
       if (key === 'y' || key === 'Y')
         return { state: { ...cleared, mode: { kind: 'list' } }, effect: mode.effect };
       return { state: { ...cleared, mode: { kind: 'list' }, message: 'cancelled' } };

@@ -112,6 +112,18 @@ describe('claude-session ui', () => {
     await terminal.waitFor(/\. exited .*victim| {2}empty .*victim/);
   });
 
+  it('n starts a session with the name and directory asked', async () => {
+    const terminal = await dashboard();
+    await terminal.send('n');
+    await terminal.waitFor(/name \(empty: none\): /);
+    await terminal.send('fresh');
+    await terminal.enter();
+    await terminal.waitFor(/directory: \//);
+    await terminal.enter();
+    await terminal.waitFor(/- idle +\d+s +fresh|~ running +\d+s +fresh/);
+    expect(sandbox.sessionIds()).toHaveLength(1);
+  });
+
   it('x shows what rm would remove, and removes on y', async () => {
     const { id, pid } = await started('old');
     const killed = await cs(['kill', 'old']);

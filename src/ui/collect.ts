@@ -1,10 +1,11 @@
+import { lstatSync } from 'node:fs';
 import type { Services } from '../config/services.js';
 import { tildify } from '../core/format.js';
 import { readActivity } from '../live/activity.js';
 import { sessionState } from '../live/session-view.js';
 import { measureUsage, type Usage } from '../live/usage.js';
-import { shortId } from '../store/layout.js';
-import { readSessions } from '../store/records.js';
+import { sessionPaths, shortId } from '../store/layout.js';
+import { type FoundSession, readSession, sessionIds } from '../store/records.js';
 import { type Panes, runningProcess } from '../store/running.js';
 import { residentBytes } from '../system/proc.js';
 import { findTmux, type PaneRow, paneRows } from '../system/tmux.js';
@@ -26,6 +27,17 @@ export interface Collected {
  */
 export function makeCollector(services: Services): (nowMs: number) => Collected {
   const usages = new Map<string, { atMs: number; usage: Usage }>();
+  // A record is read again only when its file changed (most of a refresh's cost at 100 sessions).
+  const records = new Map<string, { key: string; found: FoundSession }>();
+  const readChanged = (root: string, id: string): FoundSession => {
+    const stat = lstatSync(sessionPaths(root, id).record, { throwIfNoEntry: false });
+    const key = stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}` : '';
+    const known = records.get(id);
+    if (known && key && known.key === key) return known.found;
+    const found = readSession(root, id);
+    records.set(id, { key, found });
+    return found;
+  };
   const env = { ...services.env };
   delete env.TMUX;
   delete env.TMUX_PANE;
@@ -57,7 +69,8 @@ export function makeCollector(services: Services): (nowMs: number) => Collected 
       },
     };
     const seen = new Set<string>();
-    const rows = readSessions(root).map((found): Row => {
+    const rows = sessionIds(root).map((id): Row => {
+      const found = readChanged(root, id);
       seen.add(found.id);
       const record = found.record;
       let cached = usages.get(found.id);
@@ -102,6 +115,7 @@ export function makeCollector(services: Services): (nowMs: number) => Collected 
       };
     });
     for (const id of usages.keys()) if (!seen.has(id)) usages.delete(id);
+    for (const id of records.keys()) if (!seen.has(id)) records.delete(id);
     return { rows, tmuxCalls };
   };
 }

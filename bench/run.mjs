@@ -697,6 +697,7 @@ try {
     'completion.mjs',
     'usage.mjs',
     'worktree.mjs',
+    'ui.mjs',
   ]) {
     if (fs.existsSync(join(REPO, 'bench', script))) runScript(script);
   }

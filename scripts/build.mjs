@@ -5,6 +5,7 @@
 //   code cache of it, made here after a representative launch (see makeCodeCache below);
 // - dist/program.cjs: commander and every other command, required by launch.cjs only when needed;
 //   CommonJS too: a script compiled from a code cache cannot import() on Node 20.
+// - dist/ui.cjs: the dashboard (`claude-session ui`), its own bundle, required only by that command.
 // - dist/completion.json: the command tree, read by `claude-session __complete` on every Tab.
 // - dist/prices.cjs: the price table (@pydantic/genai-prices, a dev dependency pinned exactly), about
 //   480 KB, required by src/usage/prices.ts only when a response must be priced; so the package still
@@ -66,6 +67,15 @@ const program = await build({
 const tableInProgram = Object.keys(program.metafile.inputs).filter((input) => input.includes('@pydantic/'));
 if (tableInProgram.length > 0)
   throw new Error(`dist/program.cjs includes the price table: ${tableInProgram}`);
+// The dashboard is its own bundle, dist/ui.cjs, loaded only by `claude-session ui` (never by a launch
+// nor by any other command).
+const dashboardIn = (bundle) =>
+  Object.keys(bundle.metafile.inputs).filter((input) => input.startsWith('src/ui/'));
+if (dashboardIn(launch).length > 0 || dashboardIn(program).length > 0)
+  throw new Error(
+    `the dashboard leaked into the launch or the program: ${[...dashboardIn(launch), ...dashboardIn(program)]}`,
+  );
+await build({ ...cjs, entryPoints: ['src/cli/ui-main.ts'], outfile: 'dist/ui.cjs' });
 const PRICES = 'node_modules/@pydantic/genai-prices';
 const prices = JSON.parse(readFileSync(`${PRICES}/package.json`, 'utf8'));
 await build({

@@ -97,6 +97,7 @@ describe('the npm package', () => {
       'dist/launch.cjs',
       'dist/prices.cjs',
       'dist/program.cjs',
+      'dist/ui.cjs',
       'libexec/hook',
       'package.json',
     ]);

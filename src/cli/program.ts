@@ -14,6 +14,7 @@ import { registerHealthCommands } from './program-health.js';
 import { registerHousekeepingCommands } from './program-housekeeping.js';
 import { registerReviewCommands } from './program-review.js';
 import { registerTmuxCommands } from './program-tmux.js';
+import { registerUiCommand } from './program-ui.js';
 import { registerUsageCommand } from './program-usage.js';
 
 declare const __VERSION__: string;
@@ -310,6 +311,7 @@ export function build(argv: string[], services: Services, run: Run): Command {
     );
 
   registerTmuxCommands(program, services, run);
+  registerUiCommand(program, services, run);
   registerReviewCommands(program, services, run, argv);
   registerHousekeepingCommands(program, services, run);
   registerHealthCommands(program, services, run);

@@ -362,3 +362,58 @@ export function tmuxVersion(binary: string, env: NodeJS.ProcessEnv): string | un
   if (result.error || result.status !== 0) return undefined;
   return result.stdout.trim() || undefined;
 }
+
+/** A pane of our server, with its session's name and how many terminals show that session. */
+export interface PaneRow {
+  pid: number;
+  attached: number;
+  session: string;
+}
+
+/**
+ * Every pane of the server in one `list-panes -a` (the dashboard's one tmux query per refresh);
+ * undefined when no server answers on the socket.
+ */
+export function paneRows(tmux: Tmux): PaneRow[] | undefined {
+  if (!existsSync(tmux.socket)) return undefined;
+  const result = runTmux(tmux, ['list-panes', '-a', '-F', '#{pane_pid} #{session_attached} #{session_name}']);
+  if (result.code !== 0) return undefined;
+  const rows: PaneRow[] = [];
+  for (const line of result.stdout.split('\n')) {
+    const [pid, attached, ...name] = line.split(' ');
+    const session = name.join(' ');
+    if (!pid || !session || !/^\d+$/.test(pid)) continue;
+    rows.push({ pid: Number(pid), attached: Number(attached) || 0, session });
+  }
+  return rows;
+}
+
+/**
+ * Switches the terminal showing `fromTmux` (a pane's $TMUX: the client that typed the key) to a
+ * session of ours; no process is started for it.
+ */
+export function switchClient(tmux: Tmux, name: string, fromTmux: string | undefined): TmuxResult {
+  const env = fromTmux ? { ...tmux.env, TMUX: fromTmux } : tmux.env;
+  return runTmux({ ...tmux, env }, ['switch-client', '-t', `=${name}`]);
+}
+
+/** Binds `key` in the server's prefix table to switch any client to the session `name`. */
+export function bindSwitchKey(tmux: Tmux, key: string, name: string): boolean {
+  return runTmux(tmux, ['bind-key', '-T', 'prefix', key, 'switch-client', '-t', `=${name}`]).code === 0;
+}
+
+/** The command bound to `key` in the prefix table, as list-keys prints it; undefined when unbound. */
+export function boundKey(tmux: Tmux, key: string): string | undefined {
+  const result = runTmux(tmux, ['list-keys', '-T', 'prefix', key]);
+  return result.code === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
+}
+
+export function unbindKey(tmux: Tmux, key: string): void {
+  runTmux(tmux, ['unbind-key', '-T', 'prefix', key]);
+}
+
+/** The server's prefix key as tmux names it (`C-b`), or undefined. */
+export function prefixKey(tmux: Tmux): string | undefined {
+  const result = runTmux(tmux, ['show-options', '-gv', 'prefix']);
+  return result.code === 0 ? result.stdout.trim() || undefined : undefined;
+}

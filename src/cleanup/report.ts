@@ -77,7 +77,11 @@ export function cleanupText(result: CleanupResult, home: string): string {
   if (result.kept.length > 0) {
     const byRule = new Map<string, number>();
     for (const kept of result.kept) byRule.set(kept.rule, (byRule.get(kept.rule) ?? 0) + 1);
-    const counts = [...byRule].map(([rule, n]) => `${n} ${rule}`).join(', ');
+    // Most first, then by name: the same sessions always read the same, whatever order they were found in.
+    const counts = [...byRule]
+      .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
+      .map(([rule, n]) => `${n} ${rule}`)
+      .join(', ');
     out.push(`${would('kept', 'would keep')} ${count(result.kept.length, 'session')}: ${counts}`);
     for (const kept of result.kept) {
       if (!ORDINARY.includes(kept.rule)) out.push(`  ${label(kept)}  ${printable(kept.reason)}`);
